@@ -1,0 +1,126 @@
+/**
+ * Environment → typed, validated options. A bad variable stops the server
+ * with a sentence naming the variable, the value and what is expected.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SluiceError } from './errors.js';
+
+export type SigningMode = 'hmac' | 'nginx';
+export type StorageKind = 'local' | 's3' | 'gcs' | 'azure';
+export type DeliveryMode = 'proxy' | 'direct';
+
+export interface SluiceConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** JWT + URL signing key; undefined until resolveSecret() ran. */
+  secret: string;
+  publicUrl?: string;
+  mediaTtlSeconds: number;
+  signing: SigningMode;
+  maxUploadBytes: number;
+  demo: boolean;
+  production: boolean;
+  storage: StorageKind;
+  delivery: DeliveryMode;
+  encoder: string;
+  segmentSeconds: 2 | 4;
+  ffmpegPath: string;
+  ffprobePath: string;
+  corsOrigins: string[];
+  /** Kill ffmpeg after this long without progress. */
+  stallSeconds: number;
+  /** Abandoned (unfinished) uploads are removed after this long. */
+  uploadExpirySeconds: number;
+  /** Folder with the built demo site, served at / when set. */
+  demoDir?: string;
+  logLevel: string;
+}
+
+const UNITS_S: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
+const UNITS_B: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4 };
+
+/** `90s`, `15m`, `6h`, `2d`, or a bare number of seconds → seconds. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
+  if (!m) return undefined;
+  return Number(m[1]) * UNITS_S[(m[2] ?? 's').toLowerCase()]!;
+}
+
+/** `512MB`, `20GB`, `8MiB`, or a bare number of bytes → bytes. */
+export function parseSize(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b)?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const unit = UNITS_B[(m[2] ?? 'b').toLowerCase()];
+  return unit === undefined ? undefined : Math.floor(Number(m[1]) * unit);
+}
+
+function invalid(name: string, value: string, expected: string): never {
+  throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `${name}=${JSON.stringify(value)} is invalid: expected ${expected}.`);
+}
+
+type Env = Record<string, string | undefined>;
+
+function read<T>(env: Env, name: string, fallback: T, parse: (v: string) => T | undefined, expected: string): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = parse(raw);
+  return v === undefined ? invalid(name, raw, expected) : v;
+}
+
+const oneOf = <T extends string>(...values: T[]) => (v: string): T | undefined => values.find((x) => x === v.toLowerCase());
+const bool = (v: string): boolean | undefined => (/^(1|true|yes|on)$/i.test(v) ? true : /^(0|false|no|off)$/i.test(v) ? false : undefined);
+
+/** Reads and validates every SLUICE_* variable. Throws SLUICE_ERR_CONFIG_INVALID. */
+export function loadConfig(env: Env = process.env): SluiceConfig {
+  const production = env.NODE_ENV === 'production';
+  const storage = read(env, 'SLUICE_STORAGE', 'local' as StorageKind, oneOf('local', 's3', 'gcs', 'azure'), 'one of local, s3, gcs, azure');
+  const config: SluiceConfig = {
+    port: read(env, 'PORT', 3000, (v) => (/^\d+$/.test(v) && Number(v) < 65536 ? Number(v) : undefined), 'a port number (0-65535)'),
+    host: env.HOST || '127.0.0.1',
+    dataDir: resolve(env.SLUICE_DATA_DIR || './data'),
+    secret: env.SLUICE_SECRET ?? '',
+    publicUrl: read(env, 'SLUICE_PUBLIC_URL', undefined, (v) => (/^https?:\/\/[^/]+/.test(v) ? v.replace(/\/+$/, '') : undefined), 'an absolute http(s) URL such as https://video.example.com'),
+    mediaTtlSeconds: read(env, 'SLUICE_MEDIA_TTL', 6 * 3600, (v) => { const s = parseDuration(v); return s !== undefined && s >= 1 ? s : undefined; }, 'a duration of at least 1s, like 90s, 15m or 6h'),
+    signing: read(env, 'SLUICE_SIGNING', 'hmac' as SigningMode, oneOf('hmac', 'nginx'), 'hmac or nginx'),
+    maxUploadBytes: read(env, 'SLUICE_MAX_UPLOAD', 20e9, (v) => { const b = parseSize(v); return b && b > 0 ? b : undefined; }, 'a size like 512MB or 20GB'),
+    demo: read(env, 'SLUICE_DEMO', !production, bool, 'on or off'),
+    production,
+    storage,
+    delivery: read(env, 'SLUICE_DELIVERY', (storage === 'local' ? 'proxy' : 'direct') as DeliveryMode, oneOf('proxy', 'direct'), 'proxy or direct'),
+    encoder: read(env, 'SLUICE_ENCODER', 'libx264', (v) => (/^[a-z0-9_]+$/i.test(v) ? v : undefined), 'an ffmpeg H.264 encoder name such as libx264 or h264_nvenc'),
+    segmentSeconds: read(env, 'SLUICE_SEGMENT_SECONDS', 4 as 2 | 4, (v) => (v === '2' ? 2 : v === '4' ? 4 : undefined), '2 or 4'),
+    ffmpegPath: env.FFMPEG_PATH || 'ffmpeg',
+    ffprobePath: env.FFPROBE_PATH || 'ffprobe',
+    corsOrigins: (env.SLUICE_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    stallSeconds: read(env, 'SLUICE_STALL_TIMEOUT', 60, (v) => { const s = parseDuration(v); return s && s > 0 ? s : undefined; }, 'a duration like 60s'),
+    uploadExpirySeconds: read(env, 'SLUICE_UPLOAD_EXPIRY', 24 * 3600, (v) => { const s = parseDuration(v); return s && s > 0 ? s : undefined; }, 'a duration like 24h'),
+    demoDir: env.SLUICE_DEMO_DIR || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+  for (const origin of config.corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin)) invalid('SLUICE_CORS_ORIGINS', origin, 'comma-separated origins like https://www.example.com (no path)');
+  }
+  if (config.secret && config.secret.length < 32) invalid('SLUICE_SECRET', '<hidden>', 'at least 32 characters (try: openssl rand -base64 48)');
+  if (!config.secret && production) {
+    throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'SLUICE_SECRET is required when NODE_ENV=production (try: openssl rand -base64 48); it is only generated automatically in development.');
+  }
+  if (config.storage !== 'local') {
+    throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `SLUICE_STORAGE=${config.storage} is not available in this version yet; use SLUICE_STORAGE=local.`);
+  }
+  return config;
+}
+
+/**
+ * Fills config.secret: SLUICE_SECRET if set, else a secret generated once
+ * into <dataDir>/secret (mode 0600) and reused on every later start.
+ */
+export function resolveSecret(config: SluiceConfig): SluiceConfig {
+  if (config.secret) return config;
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, 'secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  return { ...config, secret: readFileSync(file, 'utf8').trim() };
+}
