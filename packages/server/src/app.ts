@@ -1,16 +1,42 @@
 /**
  * buildApp(options): the only place that wires the parts together.
  */
+import { existsSync, mkdirSync } from 'node:fs';
+import fastifyCors from '@fastify/cors';
+import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { type SluiceConfig } from './config.js';
+import { registerTokenRoutes } from './auth/token-routes.js';
+import { authenticate, registerJwt } from './auth/tokens.js';
+import type { SluiceConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { Repository } from './db/repository.js';
+import { registerMediaRoute } from './delivery/media-route.js';
 import { SluiceError, errorBody, isSluiceError } from './errors.js';
+import type { Services } from './services.js';
+import { createUrlSigner } from './signing/url-signer.js';
+import { LocalLayout } from './storage/local-layout.js';
+import { JobQueue } from './transcode/job-queue.js';
+import { registerUploadRoutes } from './uploads/tus-endpoint.js';
+import { registerPlaylistRoutes } from './videos/playlist-routes.js';
+import { VideoEvents } from './videos/video-events.js';
+import { registerVideoRoutes } from './videos/video-routes.js';
 
 export interface BuildAppOptions {
   config: SluiceConfig;
   logger?: FastifyServerOptions['logger'];
+  /** Start the job queue when the app is ready (default true). */
+  processJobs?: boolean;
 }
 
-export async function buildApp({ config, logger }: BuildAppOptions): Promise<FastifyInstance> {
+declare module 'fastify' {
+  interface FastifyInstance { sluice: Services }
+}
+
+/** Every header a browser must be allowed to read on cross-origin responses. */
+const EXPOSED_HEADERS = ['Sluice-Video-Id', 'Sluice-Video-Token', 'Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'Location', 'Upload-Offset', 'Upload-Length', 'Upload-Expires', 'Tus-Resumable', 'Tus-Version', 'Tus-Max-Size', 'Tus-Extension'];
+
+export async function buildApp({ config, logger, processJobs = true }: BuildAppOptions): Promise<FastifyInstance> {
+  if (!config.secret) throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'buildApp needs config.secret: call resolveSecret(config) first.');
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
@@ -28,7 +54,9 @@ export async function buildApp({ config, logger }: BuildAppOptions): Promise<Fas
       ? err
       : err instanceof Error && 'validation' in err
         ? new SluiceError('SLUICE_ERR_REQUEST_INVALID', err.message)
-        : new SluiceError('SLUICE_ERR_SERVER_INTERNAL', undefined, { cause: err });
+        : err instanceof Error && 'statusCode' in err && typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500
+          ? new SluiceError('SLUICE_ERR_REQUEST_INVALID', err.message)
+          : new SluiceError('SLUICE_ERR_SERVER_INTERNAL', undefined, { cause: err });
     if (e.statusCode >= 500) req.log.error({ err, code: e.code }, e.message);
     reply.code(e.statusCode).header('cache-control', 'no-store').send(errorBody(e));
   });
@@ -36,7 +64,46 @@ export async function buildApp({ config, logger }: BuildAppOptions): Promise<Fas
     reply.code(404).send(errorBody(new SluiceError('SLUICE_ERR_REQUEST_NOT_FOUND')));
   });
 
-  app.get('/healthz', async () => ({ ok: true }));
+  await registerJwt(app, config.secret);
+  if (config.corsOrigins.length > 0) {
+    await app.register(fastifyCors, {
+      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      exposedHeaders: EXPOSED_HEADERS,
+      maxAge: 600,
+    });
+  }
 
+  const layout = new LocalLayout(config.dataDir);
+  mkdirSync(layout.mediaRoot, { recursive: true });
+  mkdirSync(layout.uploadsDir, { recursive: true });
+  const db = openDatabase(layout.dbFile);
+  const repo = new Repository(db);
+  const events = new VideoEvents();
+  const queue = new JobQueue({ config, repo, layout, events, log: app.log });
+  const signer = createUrlSigner({ mode: config.signing, secret: config.secret });
+  const services: Services = { app, config, repo, layout, signer, events, queue };
+  app.decorate('sluice', services);
+
+  app.get('/healthz', async () => ({ ok: true }));
+  registerTokenRoutes(app, config);
+  await registerUploadRoutes(services);
+  registerVideoRoutes(services);
+  registerPlaylistRoutes(services);
+  registerMediaRoute(app, { signer, mediaRoot: layout.mediaRoot });
+  app.get('/api/admin/jobs', async (req) => {
+    authenticate(app, req, { aud: [] });
+    return queue.status();
+  });
+
+  if (config.demoDir && existsSync(config.demoDir)) {
+    await app.register(fastifyStatic, { root: config.demoDir, prefix: '/', wildcard: false, index: 'index.html' });
+  }
+
+  if (processJobs) app.addHook('onReady', async () => queue.start());
+  app.addHook('onClose', async () => {
+    await queue.stop();
+    db.close();
+  });
   return app;
 }

@@ -2,30 +2,88 @@
 /**
  * `sluice` — start the server, mint a token, import videos, print an nginx config.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
 import { buildApp } from './app.js';
-import { loadConfig, resolveSecret } from './config.js';
+import { AUDIENCES, type Audience, mintToken, registerJwt } from './auth/tokens.js';
+import { loadConfig, parseDuration, resolveSecret, type SluiceConfig } from './config.js';
+import { renderNginxConfig } from './delivery/nginx-config.js';
 import { isSluiceError } from './errors.js';
+import { importFiles } from './uploads/import-files.js';
 
 const USAGE = `Usage:
   sluice start                                     run the server (configured by environment, see docs/configuration.md)
-  sluice token --aud <upload|playback|admin> [--sub <id>] [--ttl 1h]
-  sluice import <file…>                            ingest existing video files; prints their ids
-  sluice nginx-config [--listen 127.0.0.1:8080] [--upstream 127.0.0.1:3000]`;
+  sluice token --aud <upload|playback|admin> [--sub <id>] [--ttl 1h] [--media-ttl 30s]
+                                                   print one JWT, alone on stdout
+  sluice import <file…>                            ingest existing video files; prints one video id per line
+  sluice nginx-config [--listen 127.0.0.1:8080] [--upstream 127.0.0.1:3000]
+                                                   print an nginx config serving signed /media from disk`;
+
+/** The demo site built next to this package in the repo (demo/dist), if any. */
+function defaultDemoDir(config: SluiceConfig): string | undefined {
+  if (config.demoDir || !config.demo) return config.demoDir;
+  const dir = fileURLToPath(new URL('../../../demo/dist', import.meta.url));
+  const fromDist = fileURLToPath(new URL('../../../../demo/dist', import.meta.url));
+  return existsSync(dir) ? dir : existsSync(fromDist) ? fromDist : undefined;
+}
 
 async function start(): Promise<void> {
-  const config = resolveSecret(loadConfig());
+  const loaded = resolveSecret(loadConfig());
+  const config = { ...loaded, demoDir: defaultDemoDir(loaded) };
   const app = await buildApp({ config });
   const address = await app.listen({ port: config.port, host: config.host });
-  process.stdout.write(`Sluice listening on ${address.replace('[::1]', 'localhost')}\n`);
+  process.stdout.write(`Sluice listening on ${address}\n`);
+  if (config.demo) process.stdout.write(`Demo mode is on (open token minting): open ${address}/ in a browser.\n`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => { void app.close().then(() => process.exit(0)); });
   }
 }
 
+async function token(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { aud: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string', default: '1h' }, 'media-ttl': { type: 'string' } } });
+  const aud = values.aud as Audience;
+  if (!AUDIENCES.includes(aud)) throw new Error(`--aud must be one of ${AUDIENCES.join(', ')}`);
+  const ttl = parseDuration(values.ttl ?? '1h');
+  if (!ttl) throw new Error(`--ttl "${values.ttl}" is not a duration like 90s, 15m or 1h`);
+  const mediaTtl = values['media-ttl'] === undefined ? undefined : parseDuration(values['media-ttl']);
+  if (values['media-ttl'] !== undefined && !mediaTtl) throw new Error(`--media-ttl "${values['media-ttl']}" is not a duration`);
+  const config = resolveSecret(loadConfig());
+  const app = Fastify({ logger: false });
+  await registerJwt(app, config.secret);
+  await app.ready();
+  const sub = values.sub ?? (aud === 'playback' ? '*' : undefined);
+  process.stdout.write(`${mintToken(app, { aud, sub, mediaTtl }, ttl).token}\n`);
+  await app.close();
+}
+
+async function importCommand(files: string[]): Promise<void> {
+  if (files.length === 0) throw new Error('sluice import needs at least one file');
+  const config = resolveSecret(loadConfig());
+  const app = await buildApp({ config, logger: false, processJobs: false });
+  await app.ready();
+  try {
+    for (const id of await importFiles(app.sluice, files)) process.stdout.write(`${id}\n`);
+  } finally {
+    await app.close();
+  }
+}
+
+async function nginxConfig(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { listen: { type: 'string', default: '127.0.0.1:8080' }, upstream: { type: 'string', default: '127.0.0.1:3000' } } });
+  const config = resolveSecret(loadConfig());
+  if (config.signing !== 'nginx') process.stderr.write('note: set SLUICE_SIGNING=nginx on the server so that it signs URLs in the format this config checks.\n');
+  process.stdout.write(renderNginxConfig({ listen: values.listen!, upstream: values.upstream!, mediaRoot: `${config.dataDir}/media`, secret: config.secret }));
+}
+
 async function main(argv: string[]): Promise<void> {
-  const [command] = argv;
+  const [command, ...rest] = argv;
   switch (command) {
     case 'start': return start();
+    case 'token': return token(rest);
+    case 'import': return importCommand(rest);
+    case 'nginx-config': return nginxConfig(rest);
     case undefined: case '-h': case '--help': process.stdout.write(`${USAGE}\n`); return;
     default: throw new Error(`unknown command "${command}"\n${USAGE}`);
   }

@@ -1,0 +1,37 @@
+/**
+ * POST /api/tokens: mint a token. Admin only — or anyone in demo mode, so the
+ * demo page works without a backend of its own.
+ */
+import type { FastifyInstance } from 'fastify';
+import { parseDuration, type SluiceConfig } from '../config.js';
+import { SluiceError } from '../errors.js';
+import { AUDIENCES, type Audience, authenticate, mintToken } from './tokens.js';
+
+const MAX_TTL_SECONDS = 365 * 86400;
+
+export function registerTokenRoutes(app: FastifyInstance, config: SluiceConfig): void {
+  app.post('/api/tokens', async (req) => {
+    if (!config.demo) {
+      try {
+        authenticate(app, req, { aud: [] });
+      } catch (err) {
+        if (err instanceof SluiceError && err.code === 'SLUICE_ERR_AUTH_MISSING') throw new SluiceError('SLUICE_ERR_AUTH_DEMO_ONLY');
+        throw err;
+      }
+    }
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const aud = body.aud as Audience;
+    if (!AUDIENCES.includes(aud)) throw new SluiceError('SLUICE_ERR_REQUEST_INVALID', 'aud must be one of upload, playback, admin.');
+    const sub = body.sub === undefined ? (aud === 'playback' ? '*' : undefined) : body.sub;
+    if (sub !== undefined && (typeof sub !== 'string' || !/^(\*|[A-Za-z0-9_-]{1,64})$/.test(sub))) {
+      throw new SluiceError('SLUICE_ERR_REQUEST_INVALID', 'sub must be a video id or "*".');
+    }
+    const ttl = body.ttl === undefined ? 3600 : typeof body.ttl === 'number' ? body.ttl : parseDuration(String(body.ttl));
+    if (ttl === undefined || !(ttl >= 1 && ttl <= MAX_TTL_SECONDS)) throw new SluiceError('SLUICE_ERR_REQUEST_INVALID', 'ttl must be a duration between 1s and 365d, like "1h".');
+    const mediaTtl = body.mediaTtl === undefined ? undefined : Number(body.mediaTtl);
+    if (mediaTtl !== undefined && !(Number.isFinite(mediaTtl) && mediaTtl >= 1)) throw new SluiceError('SLUICE_ERR_REQUEST_INVALID', 'mediaTtl must be a number of seconds ≥ 1.');
+    const maxBytes = body.maxBytes === undefined ? undefined : Number(body.maxBytes);
+    if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes > 0)) throw new SluiceError('SLUICE_ERR_REQUEST_INVALID', 'maxBytes must be a positive integer.');
+    return mintToken(app, { aud, sub: sub as string | undefined, mediaTtl, maxBytes }, ttl);
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * The video status document (DESIGN.md), with signed media URLs and a
+ * playback token in the HLS URL. Admin tokens never leave the server inside
+ * a URL: a playback token for this one video is minted instead.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SluiceConfig } from '../config.js';
+import type { VideoRecord } from '../db/repository.js';
+import type { UrlSigner } from '../signing/url-signer.js';
+import type { LocalLayout } from '../storage/local-layout.js';
+import { type Authenticated, mintToken } from '../auth/tokens.js';
+
+export interface StatusDocument {
+  id: string;
+  status: VideoRecord['status'];
+  progress: number;
+  playable: boolean;
+  error?: { code: string; message: string };
+  title: string;
+  duration?: number;
+  width?: number;
+  height?: number;
+  renditions: VideoRecord['renditions'];
+  hls?: string;
+  mp4?: string;
+  poster?: string;
+  storyboard?: string;
+  expiresAt?: string;
+}
+
+export interface LinkContext {
+  app: FastifyInstance;
+  config: SluiceConfig;
+  signer: UrlSigner;
+  layout: LocalLayout;
+}
+
+/** Absolute base URL for links: SLUICE_PUBLIC_URL, else the request's own origin. */
+export function baseUrl(config: SluiceConfig, req: FastifyRequest): string {
+  return config.publicUrl ?? `${req.protocol}://${req.host}`;
+}
+
+/** Seconds signed media URLs live for this caller: SLUICE_MEDIA_TTL, shortened by a token's mediaTtl claim. */
+export function mediaTtlFor(config: SluiceConfig, auth: Authenticated): number {
+  const claim = auth.claims.mediaTtl;
+  return claim !== undefined && claim > 0 ? Math.min(claim, config.mediaTtlSeconds) : config.mediaTtlSeconds;
+}
+
+/** A token fit to travel in a playlist URL for `videoId`. */
+export function playbackTokenFor(ctx: LinkContext, auth: Authenticated, videoId: string): string {
+  if (auth.claims.aud === 'playback') return auth.token;
+  const remaining = auth.claims.exp - Math.floor(Date.now() / 1000);
+  const ttl = Math.max(1, Math.min(remaining, ctx.config.mediaTtlSeconds));
+  return mintToken(ctx.app, { aud: 'playback', sub: videoId, mediaTtl: auth.claims.mediaTtl }, ttl).token;
+}
+
+/** Signs /media/<videoId>/<relative>; absolute when SLUICE_PUBLIC_URL is set. */
+export function signedMediaUrl(ctx: LinkContext, origin: string, videoId: string, relative: string, expiresAt: number): string {
+  const path = ctx.layout.mediaUrlPath(videoId, relative);
+  return `${origin}${path}?${ctx.signer.sign(path, expiresAt)}`;
+}
+
+export function buildStatusDocument(ctx: LinkContext, req: FastifyRequest, auth: Authenticated, v: VideoRecord): StatusDocument {
+  const doc: StatusDocument = {
+    id: v.id, status: v.status, progress: v.status === 'ready' ? 1 : v.progress, playable: v.playable, title: v.title, renditions: v.renditions,
+  };
+  if (v.error) doc.error = v.error;
+  if (v.duration !== null) doc.duration = v.duration;
+  if (v.width !== null) doc.width = v.width;
+  if (v.height !== null) doc.height = v.height;
+  if (!v.playable) return doc;
+  const origin = baseUrl(ctx.config, req);
+  const token = encodeURIComponent(playbackTokenFor(ctx, auth, v.id));
+  doc.hls = `${origin}/api/videos/${v.id}/hls/master.m3u8?token=${token}`;
+  if (v.status === 'ready') {
+    const exp = Math.floor(Date.now() / 1000) + mediaTtlFor(ctx.config, auth);
+    doc.mp4 = signedMediaUrl(ctx, origin, v.id, 'video.mp4', exp);
+    doc.poster = signedMediaUrl(ctx, origin, v.id, 'poster.jpg', exp);
+    doc.storyboard = `${origin}/api/videos/${v.id}/storyboard.vtt?token=${token}`;
+    doc.expiresAt = new Date(exp * 1000).toISOString();
+  }
+  return doc;
+}

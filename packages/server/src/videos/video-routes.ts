@@ -1,0 +1,102 @@
+/**
+ * The JSON API over video records: status document, SSE status stream,
+ * list, delete and reprocess (admin).
+ */
+import type { FastifyRequest } from 'fastify';
+import { authenticate } from '../auth/tokens.js';
+import { SluiceError } from '../errors.js';
+import type { VideoRecord } from '../db/repository.js';
+import type { Services } from '../services.js';
+import { VIDEO_ID } from '../storage/local-layout.js';
+import { buildStatusDocument } from './status-document.js';
+
+const TERMINAL = new Set(['ready', 'failed']);
+const HEARTBEAT_MS = 15_000;
+
+export function findVideo(s: Services, req: FastifyRequest): VideoRecord {
+  const { id } = req.params as { id: string };
+  const video = VIDEO_ID.test(id) ? s.repo.getVideo(id) : undefined;
+  if (!video) throw new SluiceError('SLUICE_ERR_VIDEO_NOT_FOUND');
+  return video;
+}
+
+export function registerVideoRoutes(s: Services): void {
+  const { app } = s;
+
+  app.get('/api/videos', async (req) => {
+    const auth = authenticate(app, req, { aud: [] });
+    return { videos: s.repo.listVideos().map((v) => buildStatusDocument(s, req, auth, v)) };
+  });
+
+  app.get('/api/videos/:id', async (req, reply) => {
+    const auth = authenticate(app, req, { aud: ['playback'], videoId: (req.params as { id: string }).id });
+    const video = findVideo(s, req);
+    reply.header('cache-control', 'no-store');
+    return buildStatusDocument(s, req, auth, video);
+  });
+
+  app.delete('/api/videos/:id', async (req, reply) => {
+    authenticate(app, req, { aud: [] });
+    const video = findVideo(s, req);
+    s.queue.cancel(video.id);
+    s.repo.deleteVideo(video.id);
+    await s.layout.deleteVideo(video.id);
+    s.events.changed(video.id);
+    reply.code(204).send();
+  });
+
+  app.post('/api/videos/:id/reprocess', async (req, reply) => {
+    const auth = authenticate(app, req, { aud: [] });
+    const video = findVideo(s, req);
+    if (video.status === 'uploading') throw new SluiceError('SLUICE_ERR_VIDEO_NOT_READY', 'The upload has not finished yet.');
+    s.queue.cancel(video.id);
+    s.queue.enqueue(video.id);
+    reply.code(202);
+    return buildStatusDocument(s, req, auth, s.repo.getVideo(video.id)!);
+  });
+
+  // Server-Sent Events: `status` events with the status document until ready/failed.
+  app.get('/api/videos/:id/events', async (req, reply) => {
+    const auth = authenticate(app, req, { aud: ['playback'], videoId: (req.params as { id: string }).id });
+    const video = findVideo(s, req);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no', // nginx: do not buffer the stream
+      ...corsHeaders(s, req),
+    });
+    let lastJson = '';
+    let closed = false;
+    const send = (): void => {
+      if (closed) return;
+      const current = s.repo.getVideo(video.id);
+      if (!current) { res.write(`event: deleted\ndata: {"id":"${video.id}"}\n\n`); close(); return; }
+      const json = JSON.stringify(buildStatusDocument(s, req, auth, current));
+      if (json !== lastJson) { lastJson = json; res.write(`event: status\ndata: ${json}\n\n`); }
+      if (TERMINAL.has(current.status)) close();
+    };
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const unsubscribe = s.events.subscribe(video.id, send);
+    const close = (): void => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      res.end();
+    };
+    req.raw.once('close', close);
+    res.write('retry: 2000\n\n');
+    send();
+  });
+}
+
+/** Hijacked replies skip @fastify/cors: repeat what it would have sent. */
+export function corsHeaders(s: Services, req: FastifyRequest): Record<string, string> {
+  const origin = req.headers.origin;
+  if (!origin) return {};
+  const allowed = s.config.corsOrigins.includes('*') || s.config.corsOrigins.includes(origin);
+  return allowed ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+}
