@@ -24,7 +24,7 @@ test('a server killed mid-transcode finishes the video after it restarts', async
   let server = await startSluice({ env });
   try {
     const upload = await mint(server.url, { aud: 'upload' });
-    const { videoId, videoToken } = await tusUpload(`${server.url}/api/uploads`, join(FIXTURES, 'clip-1080p-30s.mp4'), upload);
+    const { videoId, videoToken } = await tusUpload(`${server.url}/api/uploads`, join(FIXTURES, 'clip-720p-10s.mp4'), upload);
     // Wait until ffmpeg is well under way, then crash the whole process.
     for (;;) {
       const doc = await getStatus(server.url, videoId, videoToken);

@@ -26,6 +26,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Start the job queue when the app is ready (default true). */
   processJobs?: boolean;
+  /** Where the default logger writes (default stdout). */
+  logStream?: NodeJS.WritableStream;
 }
 
 declare module 'fastify' {
@@ -35,11 +37,12 @@ declare module 'fastify' {
 /** Every header a browser must be allowed to read on cross-origin responses. */
 const EXPOSED_HEADERS = ['Sluice-Video-Id', 'Sluice-Video-Token', 'Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'Location', 'Upload-Offset', 'Upload-Length', 'Upload-Expires', 'Tus-Resumable', 'Tus-Version', 'Tus-Max-Size', 'Tus-Extension'];
 
-export async function buildApp({ config, logger, processJobs = true }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, logger, processJobs = true, logStream }: BuildAppOptions): Promise<FastifyInstance> {
   if (!config.secret) throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'buildApp needs config.secret: call resolveSecret(config) first.');
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
+      ...(logStream ? { stream: logStream } : {}),
       // Tokens travel in ?token= and Authorization: never log them.
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       serializers: {
