@@ -100,7 +100,8 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
   });
 
   if (config.demoDir && existsSync(config.demoDir)) {
-    await app.register(fastifyStatic, { root: config.demoDir, prefix: '/', wildcard: false, index: 'index.html' });
+    // wildcard: files are looked up per request, so a rebuilt demo needs no restart.
+    await app.register(fastifyStatic, { root: config.demoDir, prefix: '/', wildcard: true, index: 'index.html' });
   }
 
   if (processJobs) app.addHook('onReady', async () => queue.start());

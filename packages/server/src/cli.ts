@@ -74,7 +74,7 @@ async function nginxConfig(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { listen: { type: 'string', default: '127.0.0.1:8080' }, upstream: { type: 'string', default: '127.0.0.1:3000' } } });
   const config = resolveSecret(loadConfig());
   if (config.signing !== 'nginx') process.stderr.write('note: set SLUICE_SIGNING=nginx on the server so that it signs URLs in the format this config checks.\n');
-  process.stdout.write(renderNginxConfig({ listen: values.listen!, upstream: values.upstream!, mediaRoot: `${config.dataDir}/media`, secret: config.secret }));
+  process.stdout.write(renderNginxConfig({ listen: values.listen!, upstream: values.upstream!, mediaRoot: `${config.dataDir}/media`, secret: config.secret, corsOrigins: config.corsOrigins }));
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -34,6 +34,7 @@ export const ERRORS = {
   SLUICE_ERR_MEDIA_PATH_INVALID: { status: 400, message: 'The media path is not allowed.' },
   SLUICE_ERR_MEDIA_NOT_FOUND: { status: 404, message: 'No such media file.' },
   SLUICE_ERR_RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is not satisfiable.' },
+  SLUICE_ERR_MEDIA_PRECONDITION_FAILED: { status: 412, message: 'The media file does not match If-Match or If-Unmodified-Since.' },
   // storage
   SLUICE_ERR_STORAGE_FAILED: { status: 502, message: 'The storage backend failed.' },
   // internal
