@@ -43,7 +43,7 @@ const fixtures = ensureFixtures();
 const env = { SLUICE_TEST_FIXTURES: fixtures, NODE_ENV: 'test' };
 
 if (only.length === 0) {
-  count('typecheck (tsc -b, test/, bench/)', step('typecheck: tsc -b && tsc -p test && tsc -p bench', 'sh', ['-c', `${bin('tsc')} -b && ${bin('tsc')} -p test && ${bin('tsc')} -p bench`]));
+  count('typecheck (tsc -b, test/, bench/, demo/)', step('typecheck: tsc -b && tsc -p test && tsc -p bench && tsc -p demo', 'sh', ['-c', `${bin('tsc')} -b && ${bin('tsc')} -p test && ${bin('tsc')} -p bench && ${bin('tsc')} -p demo`]));
   count('lint (eslint)', step('lint: eslint', bin('eslint'), ['.', '--max-warnings=0']));
 }
 
