@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { registerTokenRoutes } from './auth/token-routes.js';
 import { authenticate, registerJwt } from './auth/tokens.js';
 import type { SluiceConfig } from './config.js';
@@ -50,6 +50,10 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
       },
     },
     trustProxy: true,
+    // Requests Fastify refuses before routing (a malformed %-escape in the URL…) get our JSON shape too.
+    frameworkErrors: (err, _req, reply) => {
+      (reply as FastifyReply).code(400).header('cache-control', 'no-store').send(errorBody(new SluiceError('SLUICE_ERR_REQUEST_INVALID', err.message)));
+    },
   });
 
   app.setErrorHandler((err, req, reply) => {

@@ -45,3 +45,9 @@ test('other origins get no CORS grant', async () => {
     await res.body?.cancel();
   }
 });
+
+test('a malformed URL escape gets the JSON error shape, not a framework page', async () => {
+  const res = await fetch(`${t.url}/media/%zz/video.mp4`);
+  assert.equal(res.status, 400);
+  assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'SLUICE_ERR_REQUEST_INVALID');
+});
