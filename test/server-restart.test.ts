@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,13 @@ import { getStatus, waitSettled } from '../packages/server/test/support/api.js';
 import { FIXTURES } from '../packages/server/test/support/test-app.js';
 
 const run = promisify(execFile);
+
+/** pids of processes whose command line mentions `text`. */
+function processesMentioning(text: string): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+    try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text); } catch { return false; }
+  }).map(Number);
+}
 const env = { SLUICE_SEGMENT_SECONDS: '2' };
 
 async function mint(url: string, body: object): Promise<string> {
@@ -33,9 +40,11 @@ test('a server killed mid-transcode finishes the video after it restarts', async
       await new Promise((r) => setTimeout(r, 100));
     }
     await server.kill();
+    assert.ok(processesMentioning(server.dataDir).length > 0, 'the crash left ffmpeg running (as a real crash does)');
     server = await startSluice({ env, dataDir: server.dataDir });
     const doc = await waitSettled(server.url, videoId, videoToken, 300_000);
     assert.equal(doc.status, 'ready', JSON.stringify(doc.error));
+    assert.deepEqual(processesMentioning(`${server.dataDir}/media`), [], 'no ffmpeg is left running');
     const master = await fetch(doc.hls!);
     assert.equal(master.status, 200);
     assert.match(await master.text(), /#EXT-X-STREAM-INF/);

@@ -41,6 +41,8 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX jobs_state ON jobs(state, id);
    CREATE INDEX jobs_video ON jobs(video_id);`,
+  // The running ffmpeg's pid, so that one orphaned by a crash can be stopped on restart.
+  `ALTER TABLE jobs ADD COLUMN pid INTEGER;`,
 ];
 
 export function openDatabase(file: string): Db {

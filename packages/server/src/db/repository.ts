@@ -36,6 +36,8 @@ export interface JobRecord {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The job's current ffmpeg process, while it runs. */
+  pid: number | null;
 }
 
 interface VideoRow {
@@ -45,7 +47,7 @@ interface VideoRow {
 }
 interface JobRow {
   id: number; video_id: string; state: JobState; attempts: number; error_code: string | null; error_message: string | null;
-  created_at: string; started_at: string | null; finished_at: string | null;
+  created_at: string; started_at: string | null; finished_at: string | null; pid: number | null;
 }
 
 const now = (): string => new Date().toISOString();
@@ -62,7 +64,7 @@ function toJob(r: JobRow): JobRecord {
   return {
     id: r.id, videoId: r.video_id, state: r.state, attempts: r.attempts,
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
-    createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at,
+    createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at, pid: r.pid,
   };
 }
 
@@ -146,8 +148,12 @@ export class Repository {
     })();
   }
 
+  setJobPid(id: number, pid: number | null): void {
+    this.db.prepare(`UPDATE jobs SET pid = ? WHERE id = ?`).run(pid, id);
+  }
+
   finishJob(id: number, error?: { code: string; message: string }): void {
-    this.db.prepare(`UPDATE jobs SET state = ?, error_code = ?, error_message = ?, finished_at = ? WHERE id = ?`)
+    this.db.prepare(`UPDATE jobs SET state = ?, error_code = ?, error_message = ?, finished_at = ?, pid = NULL WHERE id = ?`)
       .run(error ? 'failed' : 'completed', error?.code ?? null, error?.message ?? null, now(), id);
   }
 

@@ -1,6 +1,6 @@
 /**
  * Media URL paths → file paths. Refuses anything that could name a file
- * outside the media root before any file is touched: `.`/`..` segments
+ * outside the media root before any file is touched: `.`/`..` and other dot-name segments
  * (also percent-encoded), encoded slashes, backslashes, NUL, empty segments
  * (absolute paths such as /media//etc/passwd) and malformed escapes.
  */
@@ -39,5 +39,6 @@ export function parseMediaPath(rawPath: string): MediaPath | null {
 }
 
 function segmentOk(seg: string): boolean {
-  return seg !== '' && seg !== '.' && seg !== '..' && !seg.includes('\0');
+  // Dot-names cover . and .. and also work folders and temp files (.work/, .tmp-*) never published.
+  return seg !== '' && seg[0] !== '.' && !seg.includes('\0');
 }

@@ -3,6 +3,7 @@
  * already uses every core), a job interrupted by a crash or restart runs
  * again on the next start, and one that keeps being interrupted is given up.
  */
+import { readFileSync } from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SluiceConfig } from '../config.js';
 import type { JobRecord, Repository, VideoPatch } from '../db/repository.js';
@@ -51,6 +52,7 @@ export class JobQueue {
   start(): void {
     const { repo } = this.#deps;
     for (const job of repo.requeueInterruptedJobs()) {
+      if (job.pid) this.#stopOrphan(job.pid, job.videoId);
       if (job.attempts >= MAX_ATTEMPTS) {
         const error = new SluiceError('SLUICE_ERR_MEDIA_INTERRUPTED', `Processing was interrupted ${job.attempts} times (crash or restart) and was given up; POST /api/videos/${job.videoId}/reprocess to try again.`);
         repo.finishJob(job.id, error.toJSON());
@@ -100,6 +102,17 @@ export class JobQueue {
     };
   }
 
+  /**
+   * A crash (SIGKILL, OOM) kills node but not its ffmpeg child, which would
+   * keep writing into the folder the rerun uses. Stop it if it is still ours.
+   */
+  #stopOrphan(pid: number, videoId: string): void {
+    let cmdline = '';
+    try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return; /* gone, or no procfs */ }
+    if (!cmdline.includes(this.#deps.layout.mediaDir(videoId)) && !cmdline.includes(this.#deps.layout.original(videoId))) return;
+    try { process.kill(pid, 'SIGKILL'); this.#deps.log.warn({ pid, videoId }, 'stopped an ffmpeg left running by a crash'); } catch {}
+  }
+
   #update(videoId: string, patch: VideoPatch): void {
     if (this.#deps.repo.updateVideo(videoId, patch)) this.#deps.events.changed(videoId);
   }
@@ -139,6 +152,7 @@ export class JobQueue {
         }),
         onProgress: (fraction) => { if (this.#current) this.#current.progress = fraction; this.#update(id, { progress: fraction }); },
         onPlayable: () => this.#update(id, { playable: true }),
+        onSpawn: (pid) => repo.setJobPid(job.id, pid),
       });
       repo.finishJob(job.id);
       this.#update(id, { status: 'ready', progress: 1, playable: true, encoder: result.encoder });

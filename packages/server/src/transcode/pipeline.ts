@@ -1,0 +1,142 @@
+/**
+ * Processing of one upload, in order: probe → ladder → HLS (one decode,
+ * published while it runs) → MP4 fallback → poster → storyboard. Every
+ * output is written under a temp name and renamed into place when complete.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isSluiceError } from '../errors.js';
+import { abortReason } from './ffmpeg-run.js';
+import { runHlsJob } from './hls-job.js';
+import { planLadder, type Rendition } from './ladder.js';
+import { fallbackRendition, writeMp4Fallback, type StepOptions } from './mp4-fallback.js';
+import { writePoster } from './poster.js';
+import { probe, type ProbeResult } from './probe.js';
+import { writeStoryboard } from './storyboard.js';
+
+export interface ProcessOptions {
+  input: string;
+  /** <dataDir>/media/<videoId>; emptied first (a previous run's files are removed). */
+  outDir: string;
+  segmentSeconds: 2 | 4;
+  /** 'libx264', or a hardware encoder such as 'h264_nvenc' (falls back to libx264 if it fails). */
+  encoder: string;
+  ffmpegPath: string;
+  ffprobePath: string;
+  /** Watchdog: no ffmpeg progress for this long → SLUICE_ERR_MEDIA_TRANSCODE_STALLED. */
+  stallSeconds: number;
+  /** Abort → ffmpeg is killed at once and processVideo rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** After probing, before any encoding. */
+  onProbe?(p: ProbeResult, ladder: Rendition[]): void;
+  /** 0..1 over the whole job, monotonic, at most ~2 calls/s, ends with exactly 1. */
+  onProgress?(fraction: number): void;
+  /** Once: hls/master.m3u8 exists and every media playlist lists ≥ 1 segment. */
+  onPlayable?(): void;
+  /** Each ffmpeg process id as it starts (diagnostics, tests). */
+  onSpawn?(pid: number): void;
+}
+
+export interface ProcessResult {
+  probe: ProbeResult;
+  renditions: Rendition[];
+  /** The encoder actually used (libx264 after a hardware fallback). */
+  encoder: string;
+  /** Paths relative to outDir. */
+  files: { master: string; playlists: Record<string, string>; mp4: string; poster: string; storyboardVtt: string; storyboardImage: string };
+}
+
+/** Share of the progress bar each step owns; HLS dominates the wall time. */
+const SHARE = { hls: 0.9, mp4: 0.04, poster: 0.01, storyboard: 0.05 } as const;
+const PROGRESS_INTERVAL_MS = 500;
+const FALLBACK_ENCODER = 'libx264';
+
+/** Runs the whole pipeline; see ProcessOptions for the callbacks' timing. */
+export async function processVideo(opts: ProcessOptions): Promise<ProcessResult> {
+  const { outDir, signal } = opts;
+  const hlsDir = join(outDir, 'hls');
+  const workDir = join(outDir, '.work');
+  const progress = progressReporter(opts.onProgress);
+  const check = (): void => { if (signal?.aborted) throw abortReason(signal); };
+
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const p = await probe(opts.input, { ffprobePath: opts.ffprobePath, signal });
+  const renditions = planLadder(p);
+  opts.onProbe?.(p, renditions);
+  check();
+
+  const span = (start: number, share: number) => (seconds: number): void =>
+    progress.report(start + share * (p.duration > 0 ? Math.min(1, seconds / p.duration) : 0));
+  const step = (start: number, share: number): StepOptions => ({
+    ffmpegPath: opts.ffmpegPath, stallSeconds: opts.stallSeconds, signal, onTime: span(start, share),
+  });
+  let playable = false;
+  const hls = (encoder: string): Promise<void> => runHlsJob({
+    input: opts.input, hlsDir, workDir, probe: p, renditions,
+    segmentSeconds: opts.segmentSeconds, encoder, ffmpegPath: opts.ffmpegPath,
+    stallSeconds: opts.stallSeconds, signal, onTime: span(0, SHARE.hls), onSpawn: opts.onSpawn,
+    onPlayable: () => {
+      if (playable) return;
+      playable = true;
+      opts.onPlayable?.();
+    },
+  });
+
+  let encoder = opts.encoder;
+  try {
+    try {
+      await hls(encoder);
+    } catch (err) {
+      // A hardware encoder that fails (no GPU, no driver, out of sessions) → CPU.
+      if (encoder === FALLBACK_ENCODER || !isSluiceError(err) || err.code !== 'SLUICE_ERR_MEDIA_TRANSCODE_FAILED' || signal?.aborted) throw err;
+      encoder = FALLBACK_ENCODER;
+      await rm(hlsDir, { recursive: true, force: true });
+      await rm(workDir, { recursive: true, force: true });
+      await hls(encoder);
+    }
+    const small = fallbackRendition(renditions);
+    await writeMp4Fallback(hlsDir, small.name, join(outDir, 'video.mp4'), step(SHARE.hls, SHARE.mp4));
+    check();
+    await writePoster(opts.input, p, small, join(outDir, 'poster.jpg'), step(SHARE.hls + SHARE.mp4, SHARE.poster));
+    check();
+    const smallest = renditions[renditions.length - 1] ?? small;
+    await writeStoryboard(hlsDir, smallest, p.duration, join(outDir, 'storyboard.jpg'), join(outDir, 'storyboard.vtt'),
+      step(1 - SHARE.storyboard, SHARE.storyboard));
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+  progress.done();
+  return {
+    probe: p,
+    renditions,
+    encoder,
+    files: {
+      master: 'hls/master.m3u8',
+      playlists: Object.fromEntries(renditions.map((r) => [r.name, `hls/${r.name}.m3u8`])),
+      mp4: 'video.mp4',
+      poster: 'poster.jpg',
+      storyboardVtt: 'storyboard.vtt',
+      storyboardImage: 'storyboard.jpg',
+    },
+  };
+}
+
+/** Monotonic and throttled: a value is passed on at most every 500 ms; `done()` always sends 1. */
+function progressReporter(onProgress: ((f: number) => void) | undefined): { report(f: number): void; done(): void } {
+  let sent = 0;
+  let lastAt = 0;
+  return {
+    report(f) {
+      const value = Math.min(0.999, Math.max(0, f));
+      const now = Date.now();
+      if (value <= sent || now - lastAt < PROGRESS_INTERVAL_MS) return;
+      sent = value;
+      lastAt = now;
+      onProgress?.(value);
+    },
+    done() {
+      onProgress?.(1);
+    },
+  };
+}
