@@ -5,9 +5,10 @@
 // - /__uploader/fixtures/<name> serves a generated clip (the fixtures cache
 //   is a dot folder, which the dev server does not serve).
 // Commands:
-//   uploader-network { offline?, uploadBps? } → true   Chrome DevTools network emulation for the
-//                                          page: offline (navigator.onLine, online/offline events,
-//                                          requests fail) and an upload speed cap (0 = none)
+//   uploader-network { pattern, offline?, uploadBps? } → true   Chrome DevTools network emulation
+//       for requests matching `pattern` (URLPattern, e.g. the Sluice server's `<url>/*`): offline
+//       (requests fail; navigator.onLine and online/offline events follow) and an upload speed cap
+//       (0 = none). Every call sets the whole state.
 //   uploader-ssr-import           → { ok, error? }  imports @sluice/uploader's source in plain Node
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -30,11 +31,22 @@ async function bundleUrlParse() {
 
 export function uploaderPlugin() {
   let cjs;
+  const cdpSessions = new WeakMap();
   const commands = {
-    async 'uploader-network'({ offline, uploadBps }, session) {
+    async 'uploader-network'({ offline = false, uploadBps = 0, pattern }, session) {
+      // Per URL pattern (the Sluice server only), so the runner's own socket to the page stays up.
       const page = session.browser.getPage(session.id);
-      if (uploadBps !== undefined) await page.emulateNetworkConditions(uploadBps > 0 ? { download: -1, upload: uploadBps, latency: 0 } : null);
-      if (offline !== undefined) await page.setOfflineMode(Boolean(offline));
+      let cdp = cdpSessions.get(page);
+      if (!cdp) {
+        cdp = await page.createCDPSession();
+        await cdp.send('Network.enable');
+        cdpSessions.set(page, cdp);
+      }
+      const free = { latency: 0, downloadThroughput: -1, uploadThroughput: -1 };
+      await cdp.send('Network.emulateNetworkConditionsByRule', {
+        offline, matchedNetworkConditions: [{ ...free, urlPattern: pattern, uploadThroughput: uploadBps > 0 ? uploadBps : -1 }],
+      });
+      await cdp.send('Network.overrideNetworkState', { offline, ...free });
       return true;
     },
     async 'uploader-ssr-import'() {

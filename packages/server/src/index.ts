@@ -1,3 +1,12 @@
+/** @sluice/server: the app, its configuration, and the parts worth reusing on their own. */
 export { buildApp, type BuildAppOptions } from './app.js';
-export { loadConfig, resolveSecret, parseDuration, parseSize, type SluiceConfig } from './config.js';
-export { ERRORS, SluiceError, type ErrorCode } from './errors.js';
+export { loadConfig, resolveSecret, parseDuration, parseSize, type SluiceConfig, type SigningMode, type StorageKind, type DeliveryMode } from './config.js';
+export { ERRORS, SluiceError, isSluiceError, type ErrorCode } from './errors.js';
+export { mintToken, type Audience, type SluiceClaims } from './auth/tokens.js';
+export { createUrlSigner, type UrlSigner, type SignatureVerdict } from './signing/url-signer.js';
+export { renderNginxConfig, type NginxConfigOptions } from './delivery/nginx-config.js';
+export { processVideo, type ProcessOptions, type ProcessResult } from './transcode/pipeline.js';
+export { probe, type ProbeResult } from './transcode/probe.js';
+export { planLadder, type Rendition } from './transcode/ladder.js';
+export type { StatusDocument } from './videos/status-document.js';
+export type { JobQueueStatus } from './transcode/job-queue.js';

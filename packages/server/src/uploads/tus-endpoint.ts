@@ -52,7 +52,7 @@ export function createTusServer(s: Services): TusServer {
     lockDrainTimeout: 300,
     allowedOrigins: config.corsOrigins.includes('*') ? undefined : config.corsOrigins,
     allowedHeaders: ['Authorization'],
-    exposedHeaders: ['Sluice-Video-Id', 'Sluice-Video-Token'],
+    exposedHeaders: ['Sluice-Video-Id', 'Sluice-Video-Token', 'Upload-Expires'],
     namingFunction: () => randomBytes(16).toString('hex'),
     onUploadCreate: async (req, upload) => {
       checkMetadata(upload.metadata);

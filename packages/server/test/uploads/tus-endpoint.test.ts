@@ -105,6 +105,7 @@ test('CORS: the tus response exposes Sluice-Video-Id to allowed origins', async 
     assert.equal(res.status, 201);
     assert.equal(res.headers.get('access-control-allow-origin'), 'https://site.example');
     assert.match(res.headers.get('access-control-expose-headers') ?? '', /Sluice-Video-Id/i);
+    assert.match(res.headers.get('access-control-expose-headers') ?? '', /Upload-Expires/i);
     const denied = await fetch(`${c.url}/api/uploads`, { method: 'POST', headers: { origin: 'https://evil.example', ...tusHeaders(c.token({ aud: 'upload' }), { 'upload-length': '10' }) } });
     assert.notEqual(denied.headers.get('access-control-allow-origin'), 'https://evil.example');
   } finally {
