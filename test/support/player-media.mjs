@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 
 const ffmpeg = process.env.FFMPEG_PATH || 'ffmpeg';
-const TYPES = { '.m3u8': 'application/vnd.apple.mpegurl', '.mp4': 'video/mp4', '.m4s': 'video/iso.segment', '.vtt': 'text/vtt' };
+const TYPES = {
+  '.m3u8': 'application/vnd.apple.mpegurl', '.mp4': 'video/mp4', '.m4s': 'video/iso.segment', '.vtt': 'text/vtt',
+  '.html': 'text/html', '.js': 'text/javascript',
+};
 
 function run(args) { execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'inherit', 'inherit'] }); }
 
@@ -27,10 +30,10 @@ export function makeClip(out, w, h, seconds) {
   return out;
 }
 
-/** Generates (once per process) clip.mp4 and hls/{master,v0,v1}.m3u8 from a 60 s 640x360 clip (longer than hls.js's 30 s forward buffer, so URLs expire mid-playback). */
-export function ensureStaticMedia(dir = join(tmpdir(), `sluice-player-media-${process.pid}`)) {
+/** Generates (once per dir) clip.mp4 and hls/{master,v0,v1}.m3u8 from a 60 s 640x360 clip (longer than hls.js's 30 s forward buffer, so URLs expire mid-playback). */
+export function ensureStaticMedia(dir = join(tmpdir(), `sluice-player-media-${process.pid}`), seconds = 60) {
   mkdirSync(join(dir, 'hls'), { recursive: true });
-  const clip = makeClip(join(dir, 'clip.mp4'), 640, 360, 60);
+  const clip = makeClip(join(dir, 'clip.mp4'), 640, 360, seconds);
   if (!existsSync(join(dir, 'hls', 'master.m3u8'))) {
     run([
       '-i', clip, '-filter_complex', '[0:v]split=2[a][b];[b]scale=320:180[b2]',

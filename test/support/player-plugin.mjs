@@ -2,7 +2,7 @@
 // (all named player-…; each answers within WTR's 20 s command limit):
 //   player-static            → { url }  ffmpeg-made clip.mp4 + hls/master.m3u8 (no Sluice); /signed/<ttl>/… expires
 //   player-static-log        { since } → requests the static server saw
-//   player-clip              { name }  → { path } a generated clip (e.g. '480p-30s') for uploading
+//   player-clip              { name }  → { path } a generated clip (e.g. '480p-45s') for uploading
 //   player-upload            { server, file | clip, reuse? } → { id, token }  tus upload from Node
 //   player-token             { server, aud, sub, ttl?, mediaTtl? } → { token }
 //   player-proxy             { target } → { id, url }  a fault-injecting proxy (player-proxy.mjs)
@@ -21,7 +21,7 @@ import { startFaultProxy } from './player-proxy.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = process.env.SLUICE_TEST_FIXTURES ?? join(root, 'test', 'fixtures', '.cache');
-const CLIPS = { '480p-30s': [854, 480, 30], '480p-12s': [854, 480, 12] };
+const CLIPS = { '480p-45s': [854, 480, 45], '480p-12s': [854, 480, 12] };
 
 async function mintToken(server, body) {
   const res = await fetch(new URL('/api/tokens', server), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

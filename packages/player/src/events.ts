@@ -1,0 +1,49 @@
+/**
+ * The element's own events (kebab-case, bubbling, composed) and their details.
+ */
+import type { RecoveryReason } from './expiry-loader.js';
+import type { VideoStatus } from './status.js';
+
+/** `stream-recovered`: a request failed (expired URL, rejected token) and succeeded after re-signing. */
+export interface StreamRecoveredDetail { reason: RecoveryReason; stallMs: number }
+
+/** `stream-fallback`: HLS failed for good; playback moved to the MP4 at the same position. */
+export interface StreamFallbackDetail { reason: string; from: string; to: string; position: number }
+
+/** `stream-error`: playback cannot continue (or cannot start). `code` is a SLUICE_ERR_… code. */
+export interface StreamErrorDetail { code: string; message: string; fatal: boolean }
+
+/** `token-expired`: the JWT was rejected and no `tokenProvider` is set; set `token` to continue. */
+export interface TokenExpiredDetail { src: string }
+
+/** `status-change`: the server's status document for the video changed. */
+export type StatusChangeDetail = VideoStatus;
+
+export interface VideoStreamPlayerEventMap {
+  'stream-recovered': CustomEvent<StreamRecoveredDetail>;
+  'stream-fallback': CustomEvent<StreamFallbackDetail>;
+  'stream-error': CustomEvent<StreamErrorDetail>;
+  'token-expired': CustomEvent<TokenExpiredDetail>;
+  'status-change': CustomEvent<StatusChangeDetail>;
+}
+
+/** Player-side error codes (the server's codes pass through unchanged in `stream-error`). */
+export const PlayerErrors = {
+  SOURCE: 'SLUICE_ERR_PLAYER_SOURCE',
+  UNSUPPORTED: 'SLUICE_ERR_PLAYER_UNSUPPORTED',
+  NETWORK: 'SLUICE_ERR_PLAYER_NETWORK',
+  MEDIA: 'SLUICE_ERR_PLAYER_MEDIA',
+  TOKEN: 'SLUICE_ERR_PLAYER_TOKEN',
+} as const;
+
+/** An error with a stable code, a message a user can act on, and the cause. */
+export class PlayerError extends Error {
+  readonly code: string;
+  readonly status: number | undefined;
+  constructor(code: string, message: string, options?: { cause?: unknown; status?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PlayerError';
+    this.code = code;
+    this.status = options?.status;
+  }
+}

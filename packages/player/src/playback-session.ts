@@ -1,0 +1,161 @@
+/**
+ * One `src`: resolves it (Sluice status document, .m3u8 or .mp4), waits
+ * while the video is processing, runs an engine, and moves to the MP4 when
+ * HLS fails for good. Replaced as a whole when `src` changes.
+ */
+import { createHlsEngine, NativeEngine, type Engine, type EngineHost } from './engine.js';
+import { PlayerError, PlayerErrors, type StreamFallbackDetail } from './events.js';
+import { fetchStatus, followStatus, tokenUrl, type VideoStatus } from './status.js';
+
+export interface SessionHost extends Omit<EngineHost, 'fatal'> {
+  /** `start-time` attribute (seconds). */
+  startTime(): number;
+  status(doc: VideoStatus): void;
+  error(code: string, message: string, fatal: boolean): void;
+  fallback(detail: StreamFallbackDetail): void;
+  engineChanged(engine: Engine | null): void;
+}
+
+export type SourceKind = 'sluice' | 'hls' | 'mp4';
+
+/** By extension: playlists and files play directly; anything else is a Sluice status URL. */
+export function sourceKind(src: string): SourceKind {
+  const path = new URL(src, document.baseURI).pathname.toLowerCase();
+  if (path.endsWith('.m3u8')) return 'hls';
+  if (/\.(mp4|m4v|mov|webm|ogv)$/.test(path)) return 'mp4';
+  return 'sluice';
+}
+
+export class PlaybackSession {
+  engine: Engine | null = null;
+  statusDoc: VideoStatus | null = null;
+  readonly kind: SourceKind;
+  readonly #src: string;
+  readonly #host: SessionHost;
+  #stopFollowing: (() => void) | undefined;
+  #closed = false;
+  #fellBack = false;
+  #starting = false;
+
+  constructor(src: string, host: SessionHost) {
+    this.#src = src;
+    this.#host = host;
+    this.kind = sourceKind(src);
+  }
+
+  async start(): Promise<void> {
+    try {
+      if (this.kind === 'hls') await this.#startHls(this.#src, this.#host.startTime());
+      else if (this.kind === 'mp4') this.#use(new NativeEngine('progressive', this.#src, this.#engineHost(), { startPosition: this.#host.startTime() }));
+      else await this.#startSluice();
+    } catch (e) {
+      if (this.#closed) return;
+      const err = e instanceof PlayerError ? e : new PlayerError(PlayerErrors.SOURCE, String(e), { cause: e });
+      this.#host.error(err.code, err.message, true);
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#stopFollowing?.();
+    this.engine?.destroy();
+    this.engine = null;
+  }
+
+  async #status(): Promise<VideoStatus> {
+    try {
+      return await fetchStatus(this.#src, this.#host.token());
+    } catch (e) {
+      // 401: the JWT was rejected — renew it (tokenProvider or token-expired) and ask again.
+      if (!(e instanceof PlayerError) || e.status !== 401) throw e;
+      await this.#host.renewToken().catch((cause: unknown) => {
+        throw new PlayerError(PlayerErrors.TOKEN, 'The playback token was rejected and could not be renewed.', { cause });
+      });
+      return fetchStatus(this.#src, this.#host.token());
+    }
+  }
+
+  async #startSluice(): Promise<void> {
+    this.#onStatus(await this.#status());
+    if (this.#closed || this.#final()) return;
+    const follow = (): void => {
+      this.#stopFollowing = followStatus(this.#src, this.#host.token(), (doc) => this.#onStatus(doc), () => {
+        // The stream ended (or dropped): read the document once more, follow again if still moving.
+        if (this.#closed || this.#final()) return;
+        setTimeout(() => {
+          if (this.#closed) return;
+          this.#status().then((doc) => { this.#onStatus(doc); if (!this.#final()) follow(); }, () => follow());
+        }, 1000);
+      });
+    };
+    follow();
+  }
+
+  #final(): boolean {
+    const s = this.statusDoc?.status;
+    return s === 'ready' || s === 'failed';
+  }
+
+  #onStatus(doc: VideoStatus): void {
+    if (this.#closed) return;
+    this.statusDoc = doc;
+    this.#host.status(doc);
+    if (doc.status === 'failed') {
+      this.#stopFollowing?.();
+      this.#host.error(doc.error?.code ?? PlayerErrors.MEDIA, doc.error?.message ?? 'The video could not be processed.', true);
+      return;
+    }
+    if (this.#final()) this.#stopFollowing?.();
+    if (!this.engine && !this.#starting && doc.playable && doc.hls) {
+      // While processing the playlists grow (EVENT): start at 0, not at the edge.
+      const at = doc.status === 'ready' ? this.#host.startTime() : 0;
+      this.#startHls(tokenUrl(doc.hls, this.#host.token()), at).catch((e: unknown) => this.#host.error(PlayerErrors.SOURCE, String(e), true));
+    }
+  }
+
+  async #startHls(url: string, startPosition: number): Promise<void> {
+    this.#starting = true;
+    const engine = await createHlsEngine(url, this.#engineHost(), { startPosition }).finally(() => { this.#starting = false; });
+    if (this.#closed) { engine?.destroy(); return; }
+    if (engine) { this.#use(engine); return; }
+    if (!this.#fallback('unsupported: no MediaSource and no native HLS')) {
+      this.#host.error(PlayerErrors.UNSUPPORTED, 'This browser can play neither HLS nor the MP4 fallback.', true);
+    }
+  }
+
+  #use(engine: Engine): void {
+    this.engine = engine;
+    this.#host.engineChanged(engine);
+  }
+
+  #engineHost(): EngineHost {
+    const h = this.#host;
+    return {
+      video: h.video, token: () => h.token(), renewToken: () => h.renewToken(),
+      recovered: (r, ms) => h.recovered(r, ms), levelsChanged: () => h.levelsChanged(),
+      fatal: (reason) => this.#fatal(reason),
+    };
+  }
+
+  #fatal(reason: string): void {
+    if (this.#closed) return;
+    if (this.engine?.kind !== 'progressive' && this.#fallback(reason)) return;
+    this.#host.error(PlayerErrors.NETWORK, `Playback failed: ${reason}`, true);
+  }
+
+  /** Same position and play state on the status document's MP4; false when there is none. */
+  #fallback(reason: string): boolean {
+    const mp4 = this.statusDoc?.status === 'ready' ? this.statusDoc.mp4 : undefined;
+    if (!mp4 || this.#fellBack) return false;
+    this.#fellBack = true;
+    const { video } = this.#host;
+    const position = video.currentTime;
+    const playing = !video.paused;
+    const from = this.engine?.kind ?? 'hls.js';
+    this.engine?.destroy();
+    this.#use(new NativeEngine('progressive', mp4, this.#engineHost(), { startPosition: position }));
+    if (playing) video.play().catch(() => undefined);
+    this.#host.fallback({ reason, from, to: mp4, position });
+    return true;
+  }
+}

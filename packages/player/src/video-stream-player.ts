@@ -1,0 +1,290 @@
+/**
+ * `<video-stream-player>`: plays a Sluice video (or any .m3u8/.mp4) through
+ * one shadow `<video part="video">`, mirroring the HTMLMediaElement API.
+ */
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { renderControls, type ControlsView } from './controls.js';
+import type { Engine, QualityLevel } from './engine.js';
+import type { StreamErrorDetail, StreamFallbackDetail, VideoStreamPlayerEventMap } from './events.js';
+import { handleShortcut } from './keyboard.js';
+import { defineMediaMirror, forwardMediaEvents, upgradeMediaProps, type MediaMirror } from './media-mirror.js';
+import { PlaybackSession } from './playback-session.js';
+import type { VideoStatus } from './status.js';
+import { loadStoryboard, thumbnailAt, type Thumbnail } from './storyboard.js';
+import { renderOverlay } from './overlay.js';
+import { playerStyles } from './styles.js';
+
+/** Attributes copied onto the shadow `<video>` as they are. */
+const VIDEO_ATTRS = ['autoplay', 'muted', 'loop', 'playsinline', 'preload', 'crossorigin', 'disablepictureinpicture', 'disableremoteplayback'];
+/** Media events after which the controls re-render. */
+const RENDER_ON = ['play', 'pause', 'playing', 'waiting', 'seeking', 'seeked', 'timeupdate', 'durationchange', 'volumechange', 'ratechange', 'loadedmetadata', 'ended', 'canplay', 'enterpictureinpicture', 'leavepictureinpicture'];
+const IDLE_MS = 3000;
+
+/**
+ * Adaptive HLS player for Sluice videos and any .m3u8 or .mp4 URL.
+ *
+ * @fires stream-recovered - `{ reason, stallMs }` after an expired URL or rejected token was renewed without interrupting playback.
+ * @fires stream-fallback - `{ reason, from, to, position }` when HLS failed for good and the MP4 took over at the same position.
+ * @fires stream-error - `{ code, message, fatal }` when playback cannot start or continue.
+ * @fires token-expired - `{ src }` when the JWT was rejected and no `tokenProvider` is set; set `token` to continue.
+ * @fires status-change - the server's status document, each time it changes.
+ * @csspart root - the focusable region around everything
+ * @csspart video - the shadow `<video>`
+ * @csspart poster - the poster image shown while the video is processing
+ * @csspart progress - the processing progress bar
+ * @csspart error - the error message
+ * @csspart spinner - the buffering indicator
+ * @csspart controls - the control bar; also play-button, mute-button, volume, time, seek-bar, preview, thumbnail, captions-button, quality-menu, rate-menu, pip-button, fullscreen-button
+ * @cssprop --sluice-accent - accent colour of sliders, focus rings and pressed buttons (#4f9cff)
+ * @cssprop --sluice-background - behind the video (#000)
+ * @cssprop --sluice-controls-background - behind the controls
+ * @cssprop --sluice-controls-color - text and icon colour (#fff)
+ * @cssprop --sluice-menu-background - behind the quality and speed menus
+ * @cssprop --sluice-font - font shorthand of the controls
+ * @cssprop --sluice-radius - corner radius (0)
+ * @cssprop --sluice-aspect-ratio - box aspect ratio (16 / 9)
+ * @cssprop --sluice-object-fit - how the video fills the box (contain)
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface below
+export class VideoStreamPlayer extends LitElement {
+  static override styles = playerStyles;
+
+  static {
+    // The rate a page asked for, restored after each new source (see loadstart).
+    defineMediaMirror(this.prototype, (el, name, value) => { if (name === 'playbackRate') el.#rate = Number(value); });
+  }
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, ...VIDEO_ATTRS];
+  }
+
+  /** A Sluice video URL (`/api/videos/:id`, its status document), or any `.m3u8` or `.mp4` URL. */
+  @property() src = '';
+  /** Playback JWT; sent as `?token=`. Setting it resumes requests waiting after `token-expired`. */
+  @property() token = '';
+  /** Called when the JWT is rejected; resolves with a new one. Preferred over `token-expired`. */
+  @property({ attribute: false }) tokenProvider: (() => Promise<string>) | undefined = undefined;
+  /** Poster image; defaults to the status document's `poster`. */
+  @property() poster = '';
+  /** Present: built-in controls; `"native"`: the browser's own; absent: none. */
+  @property() controls: string | null = null;
+  /** Where playback starts, in seconds. */
+  @property({ attribute: 'start-time', type: Number }) startTime = 0;
+
+  /** The shadow `<video>` that does the playing. */
+  readonly video: HTMLVideoElement;
+
+  @state() private _status: VideoStatus | null = null;
+  @state() private _error: StreamErrorDetail | null = null;
+  @state() private _waiting = false;
+  @state() private _idle = false;
+  @state() private _preview: ControlsView['preview'] = null;
+  #session: PlaybackSession | undefined;
+  #thumbs: Thumbnail[] = [];
+  #renewal: Promise<string> | undefined;
+  #tokenWaiters: ((token: string) => void)[] = [];
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #rate = 1;
+
+  constructor() {
+    super();
+    const video = (this.video = document.createElement('video'));
+    video.setAttribute('part', 'video');
+    video.playsInline = true;
+    upgradeMediaProps(this);
+    this.#rate = video.playbackRate;
+    forwardMediaEvents(video, this);
+    for (const type of RENDER_ON) video.addEventListener(type, (e) => { this.#onMedia(e.type); });
+    // A new source resets playbackRate to defaultPlaybackRate (HTML load
+    // algorithm) without a ratechange: keep the rate across engine switches.
+    video.addEventListener('ratechange', () => { if (video.readyState > 0) this.#rate = video.playbackRate; });
+    video.addEventListener('loadstart', () => { if (this.#rate !== video.playbackRate) video.playbackRate = this.#rate; });
+    video.textTracks.addEventListener('addtrack', () => this.requestUpdate());
+    video.textTracks.addEventListener('change', () => this.requestUpdate());
+  }
+
+  /** The engine in use: `hls.js`, `native-hls`, `progressive`, or null before one starts. */
+  get engine(): Engine['kind'] | null { return this.#session?.engine?.kind ?? null; }
+  /** The server's status document (Sluice sources), as last received. */
+  get videoStatus(): VideoStatus | null { return this._status; }
+  /** Renditions the engine can switch between (hls.js only). */
+  get levels(): readonly QualityLevel[] { return this.#session?.engine?.levels ?? []; }
+  /** The rendition playing now (index into `levels`), -1 if unknown. */
+  get currentLevel(): number { return this.#session?.engine?.currentLevel ?? -1; }
+  /** The chosen rendition, -1 for automatic. Switches at the next segment, keeping the buffer. */
+  get level(): number { return this.#session?.engine?.level ?? -1; }
+  set level(index: number) { const e = this.#session?.engine; if (e) e.level = index; this.requestUpdate(); }
+  /** Playlist re-fetches made so far to re-sign expired URLs. */
+  get refetches(): number { return this.#session?.engine?.refetches ?? 0; }
+
+  /** Reloads `src` from scratch (like HTMLMediaElement.load()). */
+  load(): void { this.#restart(); }
+
+  /** Enters or leaves fullscreen for the whole player. */
+  toggleFullscreen(): void {
+    if (document.fullscreenElement === this) document.exitFullscreen().catch(() => undefined);
+    else this.requestFullscreen().catch(() => undefined);
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (!VIDEO_ATTRS.includes(name)) return;
+    if (value === null) this.video.removeAttribute(name); else this.video.setAttribute(name, value);
+    // The attribute is the default; the property is what plays now.
+    if (name === 'muted') this.video.muted = value !== null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('fullscreenchange', this.#rerender);
+    if (this.src && !this.#session && this.hasUpdated) this.#restart();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('fullscreenchange', this.#rerender);
+    // A move in the DOM (disconnect + connect in one task) keeps playing.
+    queueMicrotask(() => { if (!this.isConnected) { this.#session?.close(); this.#session = undefined; } });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('src')) this.#restart();
+    if (changed.has('token') && this.token) {
+      const waiters = this.#tokenWaiters.splice(0);
+      for (const w of waiters) w(this.token);
+    }
+    if (changed.has('controls')) this.video.controls = this.controls === 'native';
+    if (changed.has('poster') || changed.has('_status' as keyof VideoStreamPlayer)) {
+      const poster = this.poster || this._status?.poster || '';
+      if (poster) this.video.poster = poster; else this.video.removeAttribute('poster');
+    }
+  }
+
+  /** The JWT was rejected: ask tokenProvider, or fire `token-expired` and wait for `token`. One renewal at a time. */
+  renewToken(): Promise<string> {
+    this.#renewal ??= (async () => {
+      if (this.tokenProvider) {
+        const token = await this.tokenProvider();
+        this.token = token;
+        return token;
+      }
+      const waiting = new Promise<string>((resolve) => this.#tokenWaiters.push(resolve));
+      const before = this.token;
+      this.dispatchEvent(new CustomEvent('token-expired', { bubbles: true, composed: true, detail: { src: this.src } }));
+      return this.token !== before ? this.token : waiting;
+    })().finally(() => { this.#renewal = undefined; });
+    return this.#renewal;
+  }
+
+  #restart(): void {
+    this.#session?.close();
+    this.#session = undefined;
+    this._status = null;
+    this._error = null;
+    this.#thumbs = [];
+    if (!this.src) return;
+    const session = new PlaybackSession(this.src, {
+      video: this.video,
+      token: () => this.token || undefined,
+      renewToken: () => this.renewToken(),
+      startTime: () => this.startTime,
+      recovered: (reason, stallMs) => this.#emit('stream-recovered', { reason, stallMs }),
+      levelsChanged: () => this.requestUpdate(),
+      status: (doc) => this.#onStatus(doc),
+      error: (code, message, fatal) => { this._error = { code, message, fatal }; this.#emit('stream-error', this._error); },
+      fallback: (detail: StreamFallbackDetail) => this.#emit('stream-fallback', detail),
+      engineChanged: () => this.requestUpdate(),
+    });
+    this.#session = session;
+    void session.start();
+  }
+
+  #onStatus(doc: VideoStatus): void {
+    this._status = doc;
+    if (doc.storyboard && doc.status === 'ready' && this.#thumbs.length === 0) {
+      void loadStoryboard(doc.storyboard).then((t) => { this.#thumbs = t; });
+    }
+    this.#emit('status-change', doc);
+  }
+
+  #emit<K extends keyof VideoStreamPlayerEventMap>(type: K, detail: VideoStreamPlayerEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
+  }
+
+  readonly #rerender = (): void => this.requestUpdate();
+
+  #onMedia(type: string): void {
+    if (type === 'waiting') this._waiting = true;
+    else if (type === 'playing' || type === 'canplay' || type === 'pause' || type === 'seeked' || type === 'ended') this._waiting = false;
+    if (type === 'play' || type === 'pause') this.#wake();
+    this.requestUpdate();
+  }
+
+  /** Controls show on activity and hide after a while of playing untouched. */
+  #wake = (): void => {
+    this._idle = false;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => { this._idle = !this.video.paused; }, IDLE_MS);
+  };
+
+  #view(): ControlsView {
+    const v = this.video;
+    const tracks = Array.from(v.textTracks).filter((t) => t.kind === 'subtitles' || t.kind === 'captions');
+    const preview = this._preview;
+    return {
+      paused: v.paused, currentTime: v.currentTime, duration: v.duration, volume: v.volume, muted: v.muted, rate: v.playbackRate,
+      levels: this.levels, level: this.level, currentLevel: this.currentLevel,
+      hasCaptions: tracks.length > 0, captionsOn: tracks.some((t) => t.mode === 'showing'),
+      pip: document.pictureInPictureEnabled && !v.disablePictureInPicture, fullscreen: document.fullscreenElement === this,
+      preview: preview && { ...preview, thumb: thumbnailAt(this.#thumbs, preview.time) },
+    };
+  }
+
+  #controls(): TemplateResult {
+    const v = this.video;
+    return renderControls(this.#view(), {
+      togglePlay: () => { if (v.paused) v.play().catch(() => undefined); else v.pause(); },
+      seek: (t) => { v.currentTime = t; },
+      setVolume: (x) => { v.volume = x; v.muted = x === 0; },
+      toggleMute: () => { v.muted = !v.muted; },
+      setLevel: (i) => { this.level = i; },
+      setRate: (r) => { this.playbackRate = r; },
+      toggleCaptions: () => {
+        const tracks = Array.from(v.textTracks).filter((t) => t.kind === 'subtitles' || t.kind === 'captions');
+        const on = tracks.some((t) => t.mode === 'showing');
+        tracks.forEach((t, i) => { t.mode = !on && i === 0 ? 'showing' : 'hidden'; });
+      },
+      togglePip: () => {
+        if (document.pictureInPictureElement === v) document.exitPictureInPicture().catch(() => undefined);
+        else v.requestPictureInPicture().catch(() => undefined);
+      },
+      toggleFullscreen: () => this.toggleFullscreen(),
+      preview: (f) => { this._preview = f === null || !Number.isFinite(v.duration) ? null : { fraction: f, time: f * v.duration, thumb: undefined }; },
+    });
+  }
+
+  protected override render(): TemplateResult {
+    const builtIn = this.controls !== null && this.controls !== 'native';
+    const label = this._status?.title ? `Video player: ${this._status.title}` : 'Video player';
+    return html`<div part="root" class="root ${this._idle ? 'idle' : ''}" role="region" aria-label=${label}
+      tabindex=${builtIn ? '0' : nothing as never}
+      @keydown=${(e: KeyboardEvent) => { if (builtIn && handleShortcut(e, this)) { e.preventDefault(); this.#wake(); } }}
+      @pointermove=${this.#wake}>
+      ${this.video}${renderOverlay({ error: this._error, status: this._status, poster: this.poster, buffering: this._waiting && !this.video.paused })}${builtIn ? this.#controls() : nothing}
+    </div>`;
+  }
+}
+
+// The mirrored HTMLMediaElement members are defined on the prototype at
+// runtime (defineMediaMirror); this merge gives them their types.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface VideoStreamPlayer extends MediaMirror {
+  addEventListener<K extends keyof VideoStreamPlayerEventMap>(type: K, listener: (this: VideoStreamPlayer, ev: VideoStreamPlayerEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  addEventListener<K extends keyof HTMLElementEventMap>(type: K, listener: (this: VideoStreamPlayer, ev: HTMLElementEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'video-stream-player': VideoStreamPlayer }
+}
