@@ -28,8 +28,12 @@ export interface ExpiryLoaderDeps {
 type LoaderCtor = new (config: HlsConfig) => Loader<LoaderContext>;
 interface WithFrag { frag?: { url: string; baseurl: string } }
 
-/** Re-signs allowed per request: 410 is plain expiry; a 403 from a bucket may be expiry too, once. */
-const MAX_RESIGNS: Record<number, number> = { 410: 2, 403: 1, 401: 2 };
+/**
+ * Re-signs allowed per request: 410 is plain expiry; a 403 from a bucket may
+ * be expiry too (S3, Azure), and GCS answers an expired V4 URL with 400
+ * ExpiredToken: once each.
+ */
+const MAX_RESIGNS: Record<number, number> = { 410: 2, 403: 1, 401: 2, 400: 1 };
 
 const newStats = (): LoaderStats => ({
   aborted: false, loaded: 0, retry: 0, total: 0, chunkCount: 0, bwEstimate: 0,
@@ -148,12 +152,12 @@ export function createExpiryLoader(Base: LoaderCtor, deps: ExpiryLoaderDeps): Lo
       const context = this.context;
       let next: string | undefined;
       try {
-        if (hasToken(failed)) {
+        if (hasToken(failed) && code !== 400) {
           // 401/403 on a `?token=` URL: the JWT itself was rejected.
           this.#reason = 'token';
           next = withToken(failed, await deps.renewToken());
         } else if (code !== 401 && context) {
-          this.#reason = code === 410 ? 'expired' : 'forbidden';
+          this.#reason = code === 410 || code === 400 ? 'expired' : 'forbidden';
           const playlist = this.#playlistOf(context);
           next = playlist ? await deps.resigner.resign(playlist, failed) : undefined;
         }

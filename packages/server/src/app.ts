@@ -2,6 +2,7 @@
  * buildApp(options): the only place that wires the parts together.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
@@ -11,10 +12,14 @@ import type { SluiceConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { Repository } from './db/repository.js';
 import { registerMediaRoute } from './delivery/media-route.js';
+import { registerStorageMediaRoute } from './delivery/storage-route.js';
 import { SluiceError, errorBody, isSluiceError } from './errors.js';
 import type { Services } from './services.js';
 import { createUrlSigner } from './signing/url-signer.js';
+import { createStorage } from './storage/create-storage.js';
+import { DiskCache } from './storage/disk-cache.js';
 import { LocalLayout } from './storage/local-layout.js';
+import { MediaStore } from './storage/media-store.js';
 import { JobQueue } from './transcode/job-queue.js';
 import { registerUploadRoutes } from './uploads/tus-endpoint.js';
 import { registerPlaylistRoutes } from './videos/playlist-routes.js';
@@ -87,9 +92,14 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
   const db = openDatabase(layout.dbFile);
   const repo = new Repository(db);
   const events = new VideoEvents();
-  const queue = new JobQueue({ config, repo, layout, events, log: app.log });
+  const storage = await createStorage(config);
+  // Buckets: originals come through a disk cache; transcodes are staged under it.
+  const cache = storage.kind === 'local' ? undefined : new DiskCache({ dir: join(config.cacheDir, 'originals'), maxBytes: config.cacheMaxBytes, maxAgeSeconds: config.cacheTtlSeconds });
+  await cache?.open();
+  const media = new MediaStore(storage, layout, cache, join(config.cacheDir, 'work'));
+  const queue = new JobQueue({ config, repo, media, events, log: app.log });
   const signer = createUrlSigner({ mode: config.signing, secret: config.secret });
-  const services: Services = { app, config, repo, layout, signer, events, queue };
+  const services: Services = { app, config, repo, layout, media, signer, events, queue };
   app.decorate('sluice', services);
 
   app.get('/healthz', async () => ({ ok: true }));
@@ -97,10 +107,11 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
   await registerUploadRoutes(services);
   registerVideoRoutes(services);
   registerPlaylistRoutes(services);
-  registerMediaRoute(app, { signer, mediaRoot: layout.mediaRoot });
+  const proxied = storage.kind === 'local' ? undefined : registerStorageMediaRoute(app, { signer, storage });
+  if (!proxied) registerMediaRoute(app, { signer, mediaRoot: layout.mediaRoot });
   app.get('/api/admin/jobs', async (req) => {
     authenticate(app, req, { aud: [] });
-    return queue.status();
+    return { ...queue.status(), storage: { kind: storage.kind, delivery: config.delivery, ...(proxied ? { proxiedBytes: proxied.bytes } : {}) }, ...(cache ? { cache: cache.stats() } : {}) };
   });
 
   if (config.demoDir && existsSync(config.demoDir)) {
@@ -111,6 +122,8 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
   if (processJobs) app.addHook('onReady', async () => queue.start());
   app.addHook('onClose', async () => {
     await queue.stop();
+    await cache?.close();
+    await storage.close();
     db.close();
   });
   return app;

@@ -36,6 +36,14 @@ export interface SluiceConfig {
   uploadExpirySeconds: number;
   /** Folder with the built demo site, served at / when set. */
   demoDir?: string;
+  /** Bucket backends: where and how (validated; the SDK is loaded only for the chosen one). */
+  s3?: { bucket: string; region: string; endpoint?: string; forcePathStyle: boolean };
+  gcs?: { bucket: string; keyFilename?: string };
+  azure?: { container: string; connectionString?: string; account?: string; accountKey?: string };
+  /** Disk cache for originals fetched from a bucket. */
+  cacheDir: string;
+  cacheMaxBytes: number;
+  cacheTtlSeconds: number;
   logLevel: string;
 }
 
@@ -98,6 +106,9 @@ export function loadConfig(env: Env = process.env): SluiceConfig {
     stallSeconds: read(env, 'SLUICE_STALL_TIMEOUT', 60, (v) => { const s = parseDuration(v); return s && s > 0 ? s : undefined; }, 'a duration like 60s'),
     uploadExpirySeconds: read(env, 'SLUICE_UPLOAD_EXPIRY', 24 * 3600, (v) => { const s = parseDuration(v); return s && s > 0 ? s : undefined; }, 'a duration like 24h'),
     demoDir: env.SLUICE_DEMO_DIR || undefined,
+    cacheDir: resolve(env.SLUICE_CACHE_DIR || join(resolve(env.SLUICE_DATA_DIR || './data'), 'cache')),
+    cacheMaxBytes: read(env, 'SLUICE_CACHE_MAX', 10e9, (v) => { const b = parseSize(v); return b && b > 0 ? b : undefined; }, 'a size like 10GB'),
+    cacheTtlSeconds: read(env, 'SLUICE_CACHE_TTL', 24 * 3600, (v) => { const s = parseDuration(v); return s && s > 0 ? s : undefined; }, 'a duration like 24h'),
     logLevel: env.LOG_LEVEL || 'info',
   };
   for (const origin of config.corsOrigins) {
@@ -107,10 +118,39 @@ export function loadConfig(env: Env = process.env): SluiceConfig {
   if (!config.secret && production) {
     throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'SLUICE_SECRET is required when NODE_ENV=production (try: openssl rand -base64 48); it is only generated automatically in development.');
   }
-  if (config.storage !== 'local') {
-    throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `SLUICE_STORAGE=${config.storage} is not available in this version yet; use SLUICE_STORAGE=local.`);
+  readBucket(config, env);
+  if (config.storage === 'local' && config.delivery === 'direct') {
+    invalid('SLUICE_DELIVERY', 'direct', 'proxy with SLUICE_STORAGE=local (local disk has no presigned URLs; put nginx in front with `sluice nginx-config` to offload delivery)');
   }
   return config;
+}
+
+function required(env: Env, name: string, storage: string, example: string): string {
+  const v = env[name];
+  if (!v) throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `${name} is required when SLUICE_STORAGE=${storage} (for example ${name}=${example}).`);
+  return v;
+}
+
+/** Each bucket backend's variables, checked only when that backend is chosen. */
+function readBucket(config: SluiceConfig, env: Env): void {
+  if (config.storage === 's3') {
+    const endpoint = read(env, 'SLUICE_S3_ENDPOINT', undefined, (v) => (/^https?:\/\/[^/]+/.test(v) ? v : undefined), 'an http(s) URL such as https://s3.eu-west-1.amazonaws.com or http://127.0.0.1:9000');
+    config.s3 = {
+      bucket: required(env, 'SLUICE_S3_BUCKET', 's3', 'my-videos'),
+      region: env.SLUICE_S3_REGION || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+      endpoint,
+      forcePathStyle: read(env, 'SLUICE_S3_FORCE_PATH_STYLE', false, bool, 'on or off'),
+    };
+  } else if (config.storage === 'gcs') {
+    config.gcs = { bucket: required(env, 'SLUICE_GCS_BUCKET', 'gcs', 'my-videos'), keyFilename: env.GOOGLE_APPLICATION_CREDENTIALS || undefined };
+  } else if (config.storage === 'azure') {
+    const connectionString = env.AZURE_STORAGE_CONNECTION_STRING || undefined;
+    const account = env.SLUICE_AZURE_ACCOUNT || undefined;
+    if (!connectionString && !account) {
+      throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'SLUICE_STORAGE=azure needs AZURE_STORAGE_CONNECTION_STRING, or SLUICE_AZURE_ACCOUNT (with AZURE_STORAGE_KEY, or a managed identity / token credential for user-delegation SAS).');
+    }
+    config.azure = { container: required(env, 'SLUICE_AZURE_CONTAINER', 'azure', 'videos'), connectionString, account, accountKey: env.AZURE_STORAGE_KEY || undefined };
+  }
 }
 
 /**

@@ -37,6 +37,9 @@ export const ERRORS = {
   SLUICE_ERR_MEDIA_PRECONDITION_FAILED: { status: 412, message: 'The media file does not match If-Match or If-Unmodified-Since.' },
   // storage
   SLUICE_ERR_STORAGE_FAILED: { status: 502, message: 'The storage backend failed.' },
+  SLUICE_ERR_STORAGE_NOT_FOUND: { status: 404, message: 'No such object in storage.' },
+  SLUICE_ERR_STORAGE_PRESIGN_UNSUPPORTED: { status: 501, message: 'This storage backend cannot presign URLs.' },
+  SLUICE_ERR_STORAGE_PRESIGN_FAILED: { status: 502, message: 'The storage backend could not presign a URL (no signing key or no permission).' },
   // internal
   SLUICE_ERR_SERVER_INTERNAL: { status: 500, message: 'An unexpected error occurred.' },
 } as const satisfies Record<string, { status: number; message: string }>;

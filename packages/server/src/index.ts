@@ -8,5 +8,8 @@ export { renderNginxConfig, type NginxConfigOptions } from './delivery/nginx-con
 export { processVideo, type ProcessOptions, type ProcessResult } from './transcode/pipeline.js';
 export { probe, type ProbeResult } from './transcode/probe.js';
 export { planLadder, type Rendition } from './transcode/ladder.js';
+export type { Storage, StorageKind as StorageBackend, ObjectInfo, ByteRange, StorageCapabilities } from './storage/storage.js';
+export { createStorage } from './storage/create-storage.js';
+export { DiskCache, type DiskCacheOptions, type DiskCacheStats } from './storage/disk-cache.js';
 export type { StatusDocument } from './videos/status-document.js';
 export type { JobQueueStatus } from './transcode/job-queue.js';

@@ -4,6 +4,7 @@ import type { SluiceConfig } from './config.js';
 import type { Repository } from './db/repository.js';
 import type { UrlSigner } from './signing/url-signer.js';
 import type { LocalLayout } from './storage/local-layout.js';
+import type { MediaStore } from './storage/media-store.js';
 import type { JobQueue } from './transcode/job-queue.js';
 import type { VideoEvents } from './videos/video-events.js';
 
@@ -12,6 +13,7 @@ export interface Services {
   config: SluiceConfig;
   repo: Repository;
   layout: LocalLayout;
+  media: MediaStore;
   signer: UrlSigner;
   events: VideoEvents;
   queue: JobQueue;

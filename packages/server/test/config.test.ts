@@ -62,3 +62,19 @@ test('the secret is generated once into the data dir, mode 0600, and reused', ()
   assert.equal(readFileSync(join(dataDir, 'secret'), 'utf8'), a.secret);
   assert.equal(statSync(join(dataDir, 'secret')).mode & 0o777, 0o600);
 });
+
+test('bucket storage: each backend names its missing variables; direct delivery needs a bucket', () => {
+  assert.throws(() => loadConfig({ SLUICE_STORAGE: 's3' }), /SLUICE_S3_BUCKET is required when SLUICE_STORAGE=s3/);
+  assert.throws(() => loadConfig({ SLUICE_STORAGE: 'gcs' }), /SLUICE_GCS_BUCKET is required when SLUICE_STORAGE=gcs/);
+  assert.throws(() => loadConfig({ SLUICE_STORAGE: 'azure', SLUICE_AZURE_CONTAINER: 'v' }), /AZURE_STORAGE_CONNECTION_STRING, or SLUICE_AZURE_ACCOUNT/);
+  assert.throws(() => loadConfig({ SLUICE_STORAGE: 'azure', AZURE_STORAGE_CONNECTION_STRING: 'x' }), /SLUICE_AZURE_CONTAINER is required/);
+  assert.throws(() => loadConfig({ SLUICE_STORAGE: 's3', SLUICE_S3_BUCKET: 'b', SLUICE_S3_ENDPOINT: 'localhost:9000' }), /SLUICE_S3_ENDPOINT="localhost:9000" is invalid/);
+  assert.throws(() => loadConfig({ SLUICE_DELIVERY: 'direct' }), /SLUICE_DELIVERY="direct" is invalid: expected proxy with SLUICE_STORAGE=local/);
+  assert.throws(() => loadConfig({ SLUICE_STORAGE: 'dropbox' }), /SLUICE_STORAGE="dropbox" is invalid/);
+  const s3 = loadConfig({ SLUICE_STORAGE: 's3', SLUICE_S3_BUCKET: 'videos', SLUICE_S3_ENDPOINT: 'http://127.0.0.1:9000', SLUICE_S3_FORCE_PATH_STYLE: 'on' });
+  assert.deepEqual(s3.s3, { bucket: 'videos', region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true });
+  assert.equal(s3.delivery, 'direct');
+  assert.equal(loadConfig({ SLUICE_STORAGE: 'gcs', SLUICE_GCS_BUCKET: 'v', SLUICE_DELIVERY: 'proxy' }).delivery, 'proxy');
+  assert.equal(loadConfig({ SLUICE_CACHE_MAX: '2GB' }).cacheMaxBytes, 2e9);
+  assert.throws(() => loadConfig({ SLUICE_CACHE_TTL: 'a while' }), /SLUICE_CACHE_TTL/);
+});

@@ -74,7 +74,8 @@ export function registerMediaRoute(app: FastifyInstance, options: MediaRouteOpti
   app.route({ method: ['GET', 'HEAD'], url: '/media/*', logLevel: 'warn', handler });
 }
 
-function fail(reply: FastifyReply, code: ErrorCode, headers: Record<string, string> = {}): void {
+/** A media error: JSON body, never cached (Chromium caches a bare 410). */
+export function fail(reply: FastifyReply, code: ErrorCode, headers: Record<string, string> = {}): void {
   const e = new SluiceError(code);
   // 403/410 must not be cached: Chromium caches a bare 410 and its retries never reach us.
   reply.code(e.statusCode).headers({ 'cache-control': 'no-store', ...headers }).send(errorBody(e));

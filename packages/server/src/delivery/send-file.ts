@@ -3,6 +3,7 @@
  * (≤ 1 MiB, one range): one positional read into a pooled buffer, then
  * writeHead + end(buffer), a single writev with the headers. Larger bodies
  * and multipart: a pump of ≤ 1 MiB pooled chunks that waits for 'drain'.
+ * Files held in RAM by the FileCache are written straight from memory.
  * The file reference is released only once no read is in flight; a buffer
  * returns to the pool only from its write callback (flushed), never after
  * an abort.
@@ -40,6 +41,20 @@ export function sendFile(ctx: SendContext, res: ServerResponse, file: CachedFile
     hooks.begin();
     res.writeHead(plan.status, plan.headers);
     res.end();
+    return;
+  }
+  const bytes = file.bytes;
+  if (bytes) {
+    // Held in RAM: slices share the memory; no read, no copy before the socket.
+    ctx.release(file);
+    hooks.begin();
+    res.writeHead(plan.status, plan.headers);
+    const last = plan.body.length - 1;
+    plan.body.forEach((item, i) => {
+      const chunk = Buffer.isBuffer(item) ? item : bytes.subarray(item.start, item.end);
+      if (i === last) res.end(chunk);
+      else res.write(chunk);
+    });
     return;
   }
   if (plan.body.length === 1 && !Buffer.isBuffer(first) && plan.length <= MAX_POOLED) {

@@ -8,7 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { SluiceConfig } from '../config.js';
 import type { JobRecord, Repository, VideoPatch } from '../db/repository.js';
 import { SluiceError, isSluiceError } from '../errors.js';
-import type { LocalLayout } from '../storage/local-layout.js';
+import type { MediaStore } from '../storage/media-store.js';
 import type { VideoEvents } from '../videos/video-events.js';
 import { processVideo, type ProcessOptions, type ProcessResult } from './pipeline.js';
 
@@ -30,7 +30,7 @@ export interface JobQueueStatus {
 export interface JobQueueDeps {
   config: SluiceConfig;
   repo: Repository;
-  layout: LocalLayout;
+  media: MediaStore;
   events: VideoEvents;
   log: FastifyBaseLogger;
   /** The processing function; the app uses processVideo. */
@@ -109,7 +109,7 @@ export class JobQueue {
   #stopOrphan(pid: number, videoId: string): void {
     let cmdline = '';
     try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return; /* gone, or no procfs */ }
-    if (!cmdline.includes(this.#deps.layout.mediaDir(videoId)) && !cmdline.includes(this.#deps.layout.original(videoId))) return;
+    if (!cmdline.includes(this.#deps.media.outDir(videoId))) return;
     try { process.kill(pid, 'SIGKILL'); this.#deps.log.warn({ pid, videoId }, 'stopped an ffmpeg left running by a crash'); } catch {}
   }
 
@@ -131,15 +131,29 @@ export class JobQueue {
   }
 
   async #run(job: JobRecord): Promise<void> {
-    const { config, repo, layout, log } = this.#deps;
+    const { config, repo, media, log } = this.#deps;
     const abort = new AbortController();
     this.#current = { job, abort, progress: 0 };
     const id = job.videoId;
     this.#update(id, { status: 'processing', progress: 0, playable: false, error: null });
+    let original: { path: string; release(): void } | undefined;
     try {
+      await media.clearMedia(id);
+      original = await media.openOriginal(id);
+      // Buckets: files are uploaded as ffmpeg publishes them; playable once the master is up.
+      const publisher = media.publisher(id);
+      let sawPlayable = false;
+      let publishError: unknown;
+      const publish = async (): Promise<void> => {
+        try {
+          if ((await publisher.sync()) && sawPlayable && !repo.getVideo(id)?.playable) this.#update(id, { playable: true });
+        } catch (err) {
+          publishError ??= err;
+        }
+      };
       const result = await (this.#deps.process ?? processVideo)({
-        input: layout.original(id),
-        outDir: layout.mediaDir(id),
+        input: original.path,
+        outDir: media.outDir(id),
         segmentSeconds: config.segmentSeconds,
         encoder: config.encoder,
         ffmpegPath: config.ffmpegPath,
@@ -150,10 +164,17 @@ export class JobQueue {
           duration: p.duration, width: p.width, height: p.height,
           renditions: ladder.map((r) => ({ name: r.name, width: r.width, height: r.height, bandwidth: r.bandwidth })),
         }),
-        onProgress: (fraction) => { if (this.#current) this.#current.progress = fraction; this.#update(id, { progress: fraction }); },
-        onPlayable: () => this.#update(id, { playable: true }),
+        onProgress: (fraction) => {
+          if (this.#current) this.#current.progress = fraction;
+          this.#update(id, { progress: fraction });
+          if (sawPlayable) void publish();
+        },
+        onPlayable: () => { sawPlayable = true; void publish(); },
         onSpawn: (pid) => repo.setJobPid(job.id, pid),
       });
+      await publish(); // the last segments, ENDLIST, MP4, poster, storyboard
+      if (publishError) throw new SluiceError('SLUICE_ERR_STORAGE_FAILED', `Publishing the renditions to storage failed: ${publishError instanceof Error ? publishError.message : String(publishError)}`, { cause: publishError });
+      await media.dropStaging(id);
       repo.finishJob(job.id);
       this.#update(id, { status: 'ready', progress: 1, playable: true, encoder: result.encoder });
       log.info({ videoId: id, encoder: result.encoder }, 'video ready');
@@ -170,7 +191,9 @@ export class JobQueue {
       repo.finishJob(job.id, e.toJSON());
       this.#update(id, { status: 'failed', playable: false, error: e.toJSON() });
     } finally {
+      original?.release();
       this.#current = undefined;
     }
   }
+
 }

@@ -7,14 +7,14 @@
  * error bodies are configured here rather than in Fastify hooks.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { EVENTS, Server as TusServer, type Upload } from '@tus/server';
-import { FileStore } from '@tus/file-store';
+import { EVENTS, Server as TusServer, type DataStore, type Upload } from '@tus/server';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticate, mintToken } from '../auth/tokens.js';
 import { SluiceError, errorBody, type ErrorCode } from '../errors.js';
 import type { Services } from '../services.js';
+import { createTusDatastore } from '../storage/create-storage.js';
+import { originalKey } from '../storage/media-store.js';
 
 export const UPLOAD_PATH = '/api/uploads';
 const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
@@ -41,11 +41,11 @@ function checkMetadata(metadata: Record<string, string | null> | undefined): voi
   }
 }
 
-export function createTusServer(s: Services): TusServer {
-  const { config, repo, layout } = s;
+export function createTusServer(s: Services, datastore: DataStore): TusServer {
+  const { config, repo } = s;
   const tus = new TusServer({
     path: UPLOAD_PATH,
-    datastore: new FileStore({ directory: layout.uploadsDir, expirationPeriodInMilliseconds: config.uploadExpirySeconds * 1000 }),
+    datastore,
     maxSize: config.maxUploadBytes,
     respectForwardedHeaders: true,
     // A resumed PATCH must not wait the default 3 s for a dead connection's lock.
@@ -53,23 +53,25 @@ export function createTusServer(s: Services): TusServer {
     allowedOrigins: config.corsOrigins.includes('*') ? undefined : config.corsOrigins,
     allowedHeaders: ['Authorization'],
     exposedHeaders: ['Sluice-Video-Id', 'Sluice-Video-Token', 'Upload-Expires'],
+    // Bucket datastores (storage/tus-*.ts) place the object at uploads/<id> themselves.
     namingFunction: () => randomBytes(16).toString('hex'),
     onUploadCreate: async (req, upload) => {
       checkMetadata(upload.metadata);
+      const { id } = upload;
       const meta = upload.metadata ?? {};
       const filename = meta.filename ?? meta.name ?? '';
-      repo.createVideo({ id: upload.id, status: 'uploading', title: meta.title || filename.replace(/\.[^.]+$/, '') || 'Untitled', filename, size: upload.size ?? null });
+      repo.createVideo({ id, status: 'uploading', title: meta.title || filename.replace(/\.[^.]+$/, '') || 'Untitled', filename, size: upload.size ?? null });
       const res = nodeRes(req);
       if (res) {
-        res.setHeader('Sluice-Video-Id', upload.id);
-        res.setHeader('Sluice-Video-Token', mintToken(s.app, { aud: 'playback', sub: upload.id }, Math.max(config.mediaTtlSeconds, 24 * 3600)).token);
+        res.setHeader('Sluice-Video-Id', id);
+        res.setHeader('Sluice-Video-Token', mintToken(s.app, { aud: 'playback', sub: id }, Math.max(config.mediaTtlSeconds, 24 * 3600)).token);
       }
       return { metadata: upload.metadata };
     },
-    onUploadFinish: async (_req, upload: Upload) => {
-      if (repo.getVideo(upload.id)?.status === 'uploading') {
-        repo.updateVideo(upload.id, { size: upload.size ?? upload.offset });
-        s.queue.enqueue(upload.id);
+    onUploadFinish: async (_req, { id, size, offset }: Upload) => {
+      if (repo.getVideo(id)?.status === 'uploading') {
+        repo.updateVideo(id, { size: size ?? offset });
+        s.queue.enqueue(id);
       }
       return {};
     },
@@ -92,15 +94,19 @@ export function createTusServer(s: Services): TusServer {
 
 /** Removes abandoned uploads (tus expiration) and their video records. */
 export async function cleanUpExpiredUploads(s: Services, tus: TusServer): Promise<number> {
-  const removed = await tus.cleanUpExpiredUploads();
+  // Not every bucket store has tus's expiration extension (@tus/azure-store has not).
+  const removed = tus.datastore.hasExtension('expiration') ? await tus.cleanUpExpiredUploads() : 0;
+  // Records of uploads tus removed (or never got bytes). Only old ones: a bucket
+  // store shows no object under the key until the multipart upload completes.
+  const cutoff = Date.now() - s.config.uploadExpirySeconds * 1000;
   for (const v of s.repo.listVideosByStatus('uploading')) {
-    if (!existsSync(s.layout.original(v.id))) { s.repo.deleteVideo(v.id); s.events.changed(v.id); }
+    if (Date.parse(v.createdAt) < cutoff && !(await s.media.storage.stat(originalKey(v.id)))) { s.repo.deleteVideo(v.id); s.events.changed(v.id); }
   }
   return removed;
 }
 
 export async function registerUploadRoutes(s: Services): Promise<void> {
-  const tus = createTusServer(s);
+  const tus = createTusServer(s, await createTusDatastore(s.config, s.layout.uploadsDir));
   const timer = setInterval(() => { void cleanUpExpiredUploads(s, tus).catch((err: unknown) => s.app.log.warn({ err }, 'upload cleanup failed')); }, CLEANUP_INTERVAL_MS);
   timer.unref();
   s.app.addHook('onClose', async () => clearInterval(timer));

@@ -3,30 +3,31 @@
  * variant URIs carry the caller's token and every media URI is a signed
  * /media URL. Never cached by clients: the signatures inside expire.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate } from '../auth/tokens.js';
+import { type Authenticated, authenticate } from '../auth/tokens.js';
 import { rewritePlaylistUris, rewriteVttUris } from '../delivery/playlists.js';
 import { SluiceError } from '../errors.js';
 import type { Services } from '../services.js';
 import { findVideo } from './video-routes.js';
-import { baseUrl, mediaTtlFor, playbackTokenFor, signedMediaUrl } from './status-document.js';
+import { baseUrl, mediaTtlFor, mediaUrl, playbackTokenFor } from './status-document.js';
 
 const RENDITION = /^[a-z0-9_-]{1,32}$/i;
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:|^\//i;
 
-async function readDerived(s: Services, videoId: string, relative: string): Promise<string> {
-  try {
-    return await readFile(join(s.layout.mediaDir(videoId), relative), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new SluiceError('SLUICE_ERR_VIDEO_NOT_READY', 'This playlist does not exist yet; wait until the status document says playable.');
-    throw err;
-  }
-}
-
 function send(reply: FastifyReply, type: string, body: string): FastifyReply {
   return reply.header('content-type', type).header('cache-control', 'no-store').send(body);
+}
+
+type Rewriter = (text: string, mapUri: (uri: string) => string) => string;
+
+/** Every relative media URI → its signed (proxy) or presigned (direct) URL, all expiring together. */
+async function rewriteMediaUris(s: Services, req: FastifyRequest, auth: Authenticated, videoId: string, text: string, rewrite: Rewriter, base: string): Promise<string> {
+  const exp = Math.floor(Date.now() / 1000) + mediaTtlFor(s.config, auth);
+  const origin = baseUrl(s.config, req);
+  const uris: string[] = [];
+  rewrite(text, (uri) => { if (!ABSOLUTE.test(uri)) uris.push(uri); return uri; });
+  const urls = new Map(await Promise.all(uris.map(async (uri) => [uri, await mediaUrl(s, origin, videoId, `${base}${uri}`, exp)] as const)));
+  return rewrite(text, (uri) => urls.get(uri) ?? uri);
 }
 
 export function registerPlaylistRoutes(s: Services): void {
@@ -45,23 +46,19 @@ export function registerPlaylistRoutes(s: Services): void {
     const token = encodeURIComponent(playbackTokenFor(s, auth, video.id));
     if (file === 'master.m3u8') {
       // Variant playlists are fetched from this same route, carrying the same token.
-      const text = await readDerived(s, video.id, 'hls/master.m3u8');
+      const text = await s.media.readText(video.id, 'hls/master.m3u8');
       return send(reply, 'application/vnd.apple.mpegurl', rewritePlaylistUris(text, (uri) => (ABSOLUTE.test(uri) ? uri : `${uri}${uri.includes('?') ? '&' : '?'}token=${token}`)));
     }
     const m = /^(.+)\.m3u8$/.exec(file);
     if (!m || !RENDITION.test(m[1]!)) throw new SluiceError('SLUICE_ERR_VIDEO_NOT_FOUND', 'No such rendition.');
-    const text = await readDerived(s, video.id, `hls/${m[1]}.m3u8`);
-    const exp = Math.floor(Date.now() / 1000) + mediaTtlFor(s.config, auth);
-    const origin = baseUrl(s.config, req);
-    return send(reply, 'application/vnd.apple.mpegurl', rewritePlaylistUris(text, (uri) => (ABSOLUTE.test(uri) ? uri : signedMediaUrl(s, origin, video.id, `hls/${uri}`, exp))));
+    const text = await s.media.readText(video.id, `hls/${m[1]}.m3u8`);
+    return send(reply, 'application/vnd.apple.mpegurl', await rewriteMediaUris(s, req, auth, video.id, text, rewritePlaylistUris, 'hls/'));
   });
 
   app.get('/api/videos/:id/storyboard.vtt', async (req, reply) => {
     const { auth, video } = guard(req);
     if (video.status !== 'ready') throw new SluiceError('SLUICE_ERR_VIDEO_NOT_READY');
-    const text = await readDerived(s, video.id, 'storyboard.vtt');
-    const exp = Math.floor(Date.now() / 1000) + mediaTtlFor(s.config, auth);
-    const origin = baseUrl(s.config, req);
-    return send(reply, 'text/vtt; charset=utf-8', rewriteVttUris(text, (uri) => (ABSOLUTE.test(uri) ? uri : signedMediaUrl(s, origin, video.id, uri, exp))));
+    const text = await s.media.readText(video.id, 'storyboard.vtt');
+    return send(reply, 'text/vtt; charset=utf-8', await rewriteMediaUris(s, req, auth, video.id, text, rewriteVttUris, ''));
   });
 }

@@ -8,6 +8,8 @@ import type { SluiceConfig } from '../config.js';
 import type { VideoRecord } from '../db/repository.js';
 import type { UrlSigner } from '../signing/url-signer.js';
 import type { LocalLayout } from '../storage/local-layout.js';
+import { mediaKey, type MediaStore } from '../storage/media-store.js';
+import { contentTypeFor } from '../delivery/content-types.js';
 import { type Authenticated, mintToken } from '../auth/tokens.js';
 
 export interface StatusDocument {
@@ -33,6 +35,7 @@ export interface LinkContext {
   config: SluiceConfig;
   signer: UrlSigner;
   layout: LocalLayout;
+  media: MediaStore;
 }
 
 /** Absolute base URL for links: SLUICE_PUBLIC_URL, else the request's own origin. */
@@ -60,7 +63,30 @@ export function signedMediaUrl(ctx: LinkContext, origin: string, videoId: string
   return `${origin}${path}?${ctx.signer.sign(path, expiresAt)}`;
 }
 
-export function buildStatusDocument(ctx: LinkContext, req: FastifyRequest, auth: Authenticated, v: VideoRecord): StatusDocument {
+let presignFailureLogged = false;
+
+/**
+ * The URL a browser fetches a media file from: a presigned bucket URL in
+ * `direct` delivery, else a signed /media URL (the server streams it). When
+ * presigning fails (no key, no permission) the request falls back to proxy
+ * delivery and the failure is logged once.
+ */
+export async function mediaUrl(ctx: LinkContext, origin: string, videoId: string, relative: string, expiresAt: number): Promise<string> {
+  const { storage } = ctx.media;
+  if (ctx.config.delivery === 'direct' && storage.capabilities.presignedRead) {
+    try {
+      return await storage.presignRead(mediaKey(videoId, relative), expiresAt, { contentType: contentTypeFor(relative) });
+    } catch (err) {
+      if (!presignFailureLogged) {
+        presignFailureLogged = true;
+        ctx.app.log.error({ err, storage: storage.kind }, 'presigning a media URL failed; serving media through the server (proxy) instead');
+      }
+    }
+  }
+  return signedMediaUrl(ctx, origin, videoId, relative, expiresAt);
+}
+
+export async function buildStatusDocument(ctx: LinkContext, req: FastifyRequest, auth: Authenticated, v: VideoRecord): Promise<StatusDocument> {
   const doc: StatusDocument = {
     id: v.id, status: v.status, progress: v.status === 'ready' ? 1 : v.progress, playable: v.playable, title: v.title, renditions: v.renditions,
   };
@@ -74,8 +100,7 @@ export function buildStatusDocument(ctx: LinkContext, req: FastifyRequest, auth:
   doc.hls = `${origin}/api/videos/${v.id}/hls/master.m3u8?token=${token}`;
   if (v.status === 'ready') {
     const exp = Math.floor(Date.now() / 1000) + mediaTtlFor(ctx.config, auth);
-    doc.mp4 = signedMediaUrl(ctx, origin, v.id, 'video.mp4', exp);
-    doc.poster = signedMediaUrl(ctx, origin, v.id, 'poster.jpg', exp);
+    [doc.mp4, doc.poster] = await Promise.all([mediaUrl(ctx, origin, v.id, 'video.mp4', exp), mediaUrl(ctx, origin, v.id, 'poster.jpg', exp)]);
     doc.storyboard = `${origin}/api/videos/${v.id}/storyboard.vtt?token=${token}`;
     doc.expiresAt = new Date(exp * 1000).toISOString();
   }

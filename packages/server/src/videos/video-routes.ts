@@ -25,7 +25,7 @@ export function registerVideoRoutes(s: Services): void {
 
   app.get('/api/videos', async (req) => {
     const auth = authenticate(app, req, { aud: [] });
-    return { videos: s.repo.listVideos().map((v) => buildStatusDocument(s, req, auth, v)) };
+    return { videos: await Promise.all(s.repo.listVideos().map((v) => buildStatusDocument(s, req, auth, v))) };
   });
 
   app.get('/api/videos/:id', async (req, reply) => {
@@ -40,7 +40,7 @@ export function registerVideoRoutes(s: Services): void {
     const video = findVideo(s, req);
     s.queue.cancel(video.id);
     s.repo.deleteVideo(video.id);
-    await s.layout.deleteVideo(video.id);
+    await s.media.deleteVideo(video.id);
     s.events.changed(video.id);
     reply.code(204).send();
   });
@@ -70,13 +70,18 @@ export function registerVideoRoutes(s: Services): void {
     });
     let lastJson = '';
     let closed = false;
+    // Sends run one at a time, so events leave in the order the changes happened.
+    let chain = Promise.resolve();
     const send = (): void => {
-      if (closed) return;
-      const current = s.repo.getVideo(video.id);
-      if (!current) { res.write(`event: deleted\ndata: {"id":"${video.id}"}\n\n`); close(); return; }
-      const json = JSON.stringify(buildStatusDocument(s, req, auth, current));
-      if (json !== lastJson) { lastJson = json; res.write(`event: status\ndata: ${json}\n\n`); }
-      if (TERMINAL.has(current.status)) close();
+      chain = chain.then(async () => {
+        if (closed) return;
+        const current = s.repo.getVideo(video.id);
+        if (!current) { res.write(`event: deleted\ndata: {"id":"${video.id}"}\n\n`); close(); return; }
+        const json = JSON.stringify(await buildStatusDocument(s, req, auth, current));
+        if (closed) return;
+        if (json !== lastJson) { lastJson = json; res.write(`event: status\ndata: ${json}\n\n`); }
+        if (TERMINAL.has(current.status)) close();
+      }).catch((err: unknown) => { req.log.warn({ err }, 'status event failed'); close(); });
     };
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const unsubscribe = s.events.subscribe(video.id, send);

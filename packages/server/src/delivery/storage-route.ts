@@ -1,0 +1,81 @@
+/**
+ * GET/HEAD /media/* when media lives in a bucket (`proxy` delivery, and the
+ * fallback of `direct` when presigning fails): the same path checks,
+ * signature semantics and Range answers as the local route (the same
+ * planResponse), with the bytes of each range streamed from the backend's
+ * own ranged read — never the whole object for a range.
+ */
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { UrlSigner } from '../signing/url-signer.js';
+import type { ObjectInfo, Storage } from '../storage/storage.js';
+import { contentTypeFor } from './content-types.js';
+import type { CachedFile } from './file-cache.js';
+import { formatHttpDate } from './http-date.js';
+import { parseMediaPath } from './media-path.js';
+import { fail } from './media-route.js';
+import { planResponse } from './response-plan.js';
+
+/** Published media never changes, so an object's stat can be remembered briefly. */
+const STAT_TTL_MS = 30_000;
+const STAT_MAX = 5000;
+
+/** Media bytes the server streamed from the bucket (0 when `direct` delivery works). */
+export interface ProxyMeter { readonly bytes: number }
+
+export function registerStorageMediaRoute(app: FastifyInstance, options: { signer: UrlSigner; storage: Storage }): ProxyMeter {
+  const meter = { bytes: 0 };
+  const { signer, storage } = options;
+  const stats = new Map<string, { info: ObjectInfo | undefined; at: number }>();
+  const statOf = async (key: string): Promise<ObjectInfo | undefined> => {
+    const hit = stats.get(key);
+    if (hit && Date.now() - hit.at < STAT_TTL_MS) return hit.info;
+    const info = await storage.stat(key);
+    if (stats.size >= STAT_MAX) stats.clear();
+    if (info) stats.set(key, { info, at: Date.now() });
+    return info;
+  };
+
+  const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const q = req.url.indexOf('?');
+    const media = parseMediaPath(q < 0 ? req.url : req.url.slice(0, q));
+    if (media === null) return fail(reply, 'SLUICE_ERR_MEDIA_PATH_INVALID');
+    const verdict = signer.verify(media.urlPath, req.query as Record<string, unknown>);
+    if (verdict === 'invalid') return fail(reply, 'SLUICE_ERR_SIGNATURE_INVALID');
+    if (verdict === 'expired') return fail(reply, 'SLUICE_ERR_SIGNATURE_EXPIRED');
+    const key = `media/${media.relative}`;
+    const info = await statOf(key);
+    if (!info) return fail(reply, 'SLUICE_ERR_MEDIA_NOT_FOUND');
+    const mtime = Math.floor(info.lastModified.getTime() / 1000);
+    const file: CachedFile = {
+      fd: -1, size: info.size, etag: `"${info.etag}"`, mtime, lastModified: formatHttpDate(mtime),
+      contentType: contentTypeFor(key), young: false,
+    };
+    const plan = planResponse(req.headers, file);
+    if (!('body' in plan)) {
+      if (plan.status === 304) return void reply.code(304).headers(plan.headers).send();
+      return fail(reply, plan.status === 412 ? 'SLUICE_ERR_MEDIA_PRECONDITION_FAILED' : 'SLUICE_ERR_RANGE_NOT_SATISFIABLE', plan.headers);
+    }
+    reply.hijack();
+    const res = reply.raw;
+    const hooked = reply.getHeaders(); // CORS, set by hooks on the reply
+    for (const name in hooked) res.setHeader(name, hooked[name]!);
+    res.writeHead(plan.status, plan.headers);
+    if (req.method === 'HEAD') { res.end(); return; }
+    try {
+      for (const item of plan.body) {
+        if (Buffer.isBuffer(item)) { if (!res.write(item)) await new Promise((r) => res.once('drain', r)); continue; }
+        await pipeline(await storage.get(key, { start: item.start, end: item.end - 1 }), res, { end: false });
+        meter.bytes += item.end - item.start;
+      }
+      res.end();
+    } catch (err) {
+      req.log.warn({ err, key }, 'streaming media from storage failed');
+      res.destroy(err instanceof Error ? err : undefined); // headers are gone: cut the connection, as nginx does
+    }
+  };
+
+  app.route({ method: ['GET', 'HEAD'], url: '/media/*', logLevel: 'warn', handler });
+  return meter;
+}
+
