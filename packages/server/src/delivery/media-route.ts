@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resolve, sep } from 'node:path';
 import { SluiceError, errorBody, type ErrorCode } from '../errors.js';
+import { hijack } from '../reply-hijack.js';
 import type { UrlSigner } from '../signing/url-signer.js';
 import { BufferPool } from './buffer-pool.js';
 import { FileCache, type CachedFile, type FileCacheOptions } from './file-cache.js';
@@ -61,12 +62,7 @@ export function registerMediaRoute(app: FastifyInstance, options: MediaRouteOpti
       return fail(reply, plan.status === 412 ? 'SLUICE_ERR_MEDIA_PRECONDITION_FAILED' : 'SLUICE_ERR_RANGE_NOT_SATISFIABLE', plan.headers);
     }
     sendFile(ctx, reply.raw, file, plan, req.method === 'HEAD', {
-      begin: () => {
-        reply.hijack();
-        // Headers set by hooks (CORS) live on the reply, not the raw response.
-        const hooked = reply.getHeaders();
-        for (const name in hooked) reply.raw.setHeader(name, hooked[name]!);
-      },
+      begin: () => { hijack(reply); },
       readFailed: (err) => reply.send(new SluiceError('SLUICE_ERR_SERVER_INTERNAL', 'Reading the media file failed.', { cause: err })),
     });
   };

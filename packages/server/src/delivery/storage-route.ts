@@ -14,6 +14,7 @@ import type { CachedFile } from './file-cache.js';
 import { formatHttpDate } from './http-date.js';
 import { parseMediaPath } from './media-path.js';
 import { fail } from './media-route.js';
+import { hijack } from '../reply-hijack.js';
 import { planResponse } from './response-plan.js';
 
 /** Published media never changes, so an object's stat can be remembered briefly. */
@@ -56,10 +57,7 @@ export function registerStorageMediaRoute(app: FastifyInstance, options: { signe
       if (plan.status === 304) return void reply.code(304).headers(plan.headers).send();
       return fail(reply, plan.status === 412 ? 'SLUICE_ERR_MEDIA_PRECONDITION_FAILED' : 'SLUICE_ERR_RANGE_NOT_SATISFIABLE', plan.headers);
     }
-    reply.hijack();
-    const res = reply.raw;
-    const hooked = reply.getHeaders(); // CORS, set by hooks on the reply
-    for (const name in hooked) res.setHeader(name, hooked[name]!);
+    const res = hijack(reply);
     res.writeHead(plan.status, plan.headers);
     if (req.method === 'HEAD') { res.end(); return; }
     try {

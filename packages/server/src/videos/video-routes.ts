@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import { authenticate } from '../auth/tokens.js';
 import { SluiceError } from '../errors.js';
+import { hijack } from '../reply-hijack.js';
 import type { VideoRecord } from '../db/repository.js';
 import type { Services } from '../services.js';
 import { VIDEO_ID } from '../storage/local-layout.js';
@@ -59,14 +60,12 @@ export function registerVideoRoutes(s: Services): void {
   app.get('/api/videos/:id/events', async (req, reply) => {
     const auth = authenticate(app, req, { aud: ['playback'], videoId: (req.params as { id: string }).id });
     const video = findVideo(s, req);
-    reply.hijack();
-    const res = reply.raw;
+    const res = hijack(reply);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       connection: 'keep-alive',
       'x-accel-buffering': 'no', // nginx: do not buffer the stream
-      ...corsHeaders(s, req),
     });
     let lastJson = '';
     let closed = false;
@@ -96,12 +95,4 @@ export function registerVideoRoutes(s: Services): void {
     res.write('retry: 2000\n\n');
     send();
   });
-}
-
-/** Hijacked replies skip @fastify/cors: repeat what it would have sent. */
-export function corsHeaders(s: Services, req: FastifyRequest): Record<string, string> {
-  const origin = req.headers.origin;
-  if (!origin) return {};
-  const allowed = s.config.corsOrigins.includes('*') || s.config.corsOrigins.includes(origin);
-  return allowed ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
 }

@@ -6,14 +6,10 @@
  * `uploads/<id>` in the bucket and are read back through the S3 Storage.
  */
 import { after, before, test } from 'node:test';
+import { readAll, sha256, startTusHarness, type TusHarness } from './support/tus-harness.js';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
 import type { S3 } from '@aws-sdk/client-s3';
-import { Server as TusServer } from '@tus/server';
-import { Upload } from 'tus-js-client';
 import { createS3Storage } from '../../src/storage/s3.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { createS3TusStore, tusPartSize } from '../../src/storage/tus-s3.js';
@@ -22,8 +18,8 @@ import { s3rverBucket, startS3rver, type RunningS3rver } from './support/s3rver.
 const MiB = 1024 * 1024;
 let s3: RunningS3rver;
 let storage: Storage;
-let http: HttpServer;
-let endpoint: string;
+let harness: TusHarness;
+let upload: TusHarness['upload'];
 /** The S3 commands the tus store sent, counted with an SDK middleware on its own client. */
 let sent: string[] = [];
 const count = (name: string): number => sent.filter((c) => c === name).length;
@@ -37,42 +33,21 @@ before(async () => {
     sent.push(String(context.commandName));
     return next(args);
   }, { step: 'initialize' });
-  const tus = new TusServer({ path: '/files', datastore, namingFunction: () => randomBytes(16).toString('hex') });
-  http = createServer((req, res) => { void tus.handle(req, res); });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  endpoint = `http://127.0.0.1:${(http.address() as AddressInfo).port}/files`;
+  harness = await startTusHarness(datastore);
+  upload = harness.upload;
 });
 after(async () => {
-  http?.closeAllConnections();
-  await new Promise((r) => http?.close(r));
+  await harness?.close();
   await storage?.close();
   await s3?.stop();
 });
 
-async function bytes(r: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of r) chunks.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
-}
-const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-
-function upload(body: Buffer, chunkSize: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const u = new Upload(body, {
-      endpoint, chunkSize, retryDelays: [],
-      metadata: { filename: 'clip é.mp4', filetype: 'video/mp4' },
-      onError: reject,
-      onSuccess: () => resolve(u.url ?? ''),
-    });
-    u.start();
-  });
-}
 
 async function uploaded(url: string, body: Buffer): Promise<string> {
   const id = url.slice(url.lastIndexOf('/') + 1);
   assert.match(id, /^[0-9a-f]{32}$/, 'the tus id stays the bare id: the prefix is the store\'s business');
   assert.equal((await storage.stat(`uploads/${id}`))?.size, body.length);
-  assert.equal(sha(await bytes(await storage.get(`uploads/${id}`))), sha(body));
+  assert.equal(sha256(await readAll(await storage.get(`uploads/${id}`))), sha256(body));
   const keys: string[] = [];
   for await (const o of storage.list(`uploads/${id}`)) keys.push(o.key);
   assert.deepEqual(keys.sort(), [`uploads/${id}`, `uploads/${id}.info`], 'the original and tus\'s info object; no leftover .part');
