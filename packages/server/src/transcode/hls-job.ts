@@ -61,6 +61,9 @@ export function hlsArgs(o: HlsJobOptions): { complexFilter: string; outputOption
     '-max_muxing_queue_size', '4096',
     '-f', 'hls',
     '-hls_time', String(o.segmentSeconds),
+    // The first segment is one keyframe interval long whatever hls_time is, so
+    // the video is playable sooner with 4 s segments too (bench: ttp).
+    '-hls_init_time', String(Math.min(KEYFRAME_SECONDS, o.segmentSeconds)),
     '-hls_list_size', '0',
     '-hls_playlist_type', 'event',
     '-hls_segment_type', 'fmp4',
