@@ -87,12 +87,14 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
   }
 
   const layout = new LocalLayout(config.dataDir);
-  mkdirSync(layout.mediaRoot, { recursive: true });
-  mkdirSync(layout.uploadsDir, { recursive: true });
   const db = openDatabase(layout.dbFile);
   const repo = new Repository(db);
   const events = new VideoEvents();
   const storage = await createStorage(config);
+  if (storage.kind === 'local') {
+    mkdirSync(layout.mediaRoot, { recursive: true });
+    mkdirSync(layout.uploadsDir, { recursive: true });
+  }
   // Buckets: originals come through a disk cache; transcodes are staged under it.
   const cache = storage.kind === 'local' ? undefined : new DiskCache({ dir: join(config.cacheDir, 'originals'), maxBytes: config.cacheMaxBytes, maxAgeSeconds: config.cacheTtlSeconds });
   await cache?.open();

@@ -63,7 +63,8 @@ export function signedMediaUrl(ctx: LinkContext, origin: string, videoId: string
   return `${origin}${path}?${ctx.signer.sign(path, expiresAt)}`;
 }
 
-let presignFailureLogged = false;
+/** Apps that already logged a presign failure (once per app, not per request). */
+const presignFailureLogged = new WeakSet<FastifyInstance>();
 
 /**
  * The URL a browser fetches a media file from: a presigned bucket URL in
@@ -77,8 +78,8 @@ export async function mediaUrl(ctx: LinkContext, origin: string, videoId: string
     try {
       return await storage.presignRead(mediaKey(videoId, relative), expiresAt, { contentType: contentTypeFor(relative) });
     } catch (err) {
-      if (!presignFailureLogged) {
-        presignFailureLogged = true;
+      if (!presignFailureLogged.has(ctx.app)) {
+        presignFailureLogged.add(ctx.app);
         ctx.app.log.error({ err, storage: storage.kind }, 'presigning a media URL failed; serving media through the server (proxy) instead');
       }
     }

@@ -5,9 +5,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Storage } from '../../src/storage/storage.js';
+import { readAll, sha256 } from './support/tus-harness.js';
 
 export interface ContractSubject {
   storage: Storage;
@@ -15,12 +16,8 @@ export interface ContractSubject {
   cleanup(): Promise<void>;
 }
 
-async function bytes(r: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of r) chunks.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
-}
-const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+const bytes = readAll;
+const sha = sha256;
 const code = (e: unknown): string | undefined => (e as { code?: string }).code;
 
 export function describeStorageContract(name: string, factory: () => Promise<ContractSubject>): void {
