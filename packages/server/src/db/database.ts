@@ -43,6 +43,9 @@ const MIGRATIONS: string[] = [
    CREATE INDEX jobs_video ON jobs(video_id);`,
   // The running ffmpeg's pid, so that one orphaned by a crash can be stopped on restart.
   `ALTER TABLE jobs ADD COLUMN pid INTEGER;`,
+  // Who created the upload (only that token may touch it), and the token's maxDuration claim (checked at probe).
+  `ALTER TABLE videos ADD COLUMN owner TEXT;
+   ALTER TABLE videos ADD COLUMN max_duration REAL;`,
 ];
 
 export function openDatabase(file: string): Db {

@@ -23,6 +23,10 @@ export interface VideoRecord {
   height: number | null;
   renditions: RenditionInfo[];
   encoder: string | null;
+  /** The upload's owner: an opaque key derived from the token that created it (null for imports). */
+  owner: string | null;
+  /** The creating token's maxDuration claim, in seconds (checked when the upload is probed). */
+  maxDuration: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -43,7 +47,7 @@ export interface JobRecord {
 interface VideoRow {
   id: string; status: VideoStatus; title: string; filename: string; size: number | null; progress: number; playable: number;
   error_code: string | null; error_message: string | null; duration: number | null; width: number | null; height: number | null;
-  renditions: string; encoder: string | null; created_at: string; updated_at: string;
+  renditions: string; encoder: string | null; owner: string | null; max_duration: number | null; created_at: string; updated_at: string;
 }
 interface JobRow {
   id: number; video_id: string; state: JobState; attempts: number; error_code: string | null; error_message: string | null;
@@ -57,6 +61,7 @@ function toVideo(r: VideoRow): VideoRecord {
     id: r.id, status: r.status, title: r.title, filename: r.filename, size: r.size, progress: r.progress, playable: r.playable === 1,
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
     duration: r.duration, width: r.width, height: r.height, renditions: JSON.parse(r.renditions) as RenditionInfo[], encoder: r.encoder,
+    owner: r.owner, maxDuration: r.max_duration,
     createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
@@ -87,10 +92,10 @@ const COLUMNS: Record<keyof VideoPatch, (v: VideoPatch) => Record<string, unknow
 export class Repository {
   constructor(private readonly db: Db) {}
 
-  createVideo(v: { id: string; status: VideoStatus; title: string; filename: string; size: number | null }): VideoRecord {
+  createVideo(v: { id: string; status: VideoStatus; title: string; filename: string; size: number | null; owner?: string | null; maxDuration?: number | null }): VideoRecord {
     const t = now();
-    this.db.prepare(`INSERT INTO videos (id, status, title, filename, size, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(v.id, v.status, v.title, v.filename, v.size, t, t);
+    this.db.prepare(`INSERT INTO videos (id, status, title, filename, size, owner, max_duration, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(v.id, v.status, v.title, v.filename, v.size, v.owner ?? null, v.maxDuration ?? null, t, t);
     return this.getVideo(v.id)!;
   }
 
