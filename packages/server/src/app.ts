@@ -14,6 +14,9 @@ import { Repository } from './db/repository.js';
 import { registerMediaRoute } from './delivery/media-route.js';
 import { registerStorageMediaRoute } from './delivery/storage-route.js';
 import { SluiceError, errorBody, isSluiceError } from './errors.js';
+import { registerDemoHostGuard } from './http/demo-host-guard.js';
+import { redactUrl } from './http/log-redaction.js';
+import { compileProxyTrust, registerForwardedHeaderGuard } from './http/proxy-trust.js';
 import type { Services } from './services.js';
 import { createUrlSigner } from './signing/url-signer.js';
 import { createStorage } from './storage/create-storage.js';
@@ -44,6 +47,7 @@ const EXPOSED_HEADERS = ['Sluice-Video-Id', 'Sluice-Video-Token', 'Content-Range
 
 export async function buildApp({ config, logger, processJobs = true, logStream }: BuildAppOptions): Promise<FastifyInstance> {
   if (!config.secret) throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'buildApp needs config.secret: call resolveSecret(config) first.');
+  const trustPeer = compileProxyTrust(config.trustProxy);
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
@@ -51,15 +55,22 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
       // Tokens travel in ?token= and Authorization: never log them.
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       serializers: {
-        req: (req) => ({ method: req.method, url: String(req.url).replace(/([?&](?:token|sig|md5)=)[^&]*/g, '$1[redacted]') }),
+        req: (req) => ({ method: req.method, url: redactUrl(String(req.url)) }),
       },
     },
-    trustProxy: true,
+    // X-Forwarded-Host/-Proto only from SLUICE_TRUST_PROXY peers (http/proxy-trust.ts).
+    trustProxy: config.trustProxy.length > 0 ? trustPeer : false,
     // Requests Fastify refuses before routing (a malformed %-escape in the URL…) get our JSON shape too.
     frameworkErrors: (err, _req, reply) => {
-      (reply as FastifyReply).code(400).header('cache-control', 'no-store').send(errorBody(new SluiceError('SLUICE_ERR_REQUEST_INVALID', err.message)));
+      (reply as FastifyReply).code(400).header('cache-control', 'no-store').header('x-content-type-options', 'nosniff')
+        .send(errorBody(new SluiceError('SLUICE_ERR_REQUEST_INVALID', err.message)));
     },
   });
+  // Before anything else answers: every response, hijacked ones included (media,
+  // SSE, tus write the raw response), tells browsers not to sniff the type.
+  app.addHook('onRequest', async (_req, reply) => { reply.raw.setHeader('x-content-type-options', 'nosniff'); });
+  registerForwardedHeaderGuard(app, trustPeer, config.publicUrl);
+  registerDemoHostGuard(app, config);
 
   app.setErrorHandler((err, req, reply) => {
     const e = isSluiceError(err)
@@ -76,7 +87,7 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
     reply.code(404).send(errorBody(new SluiceError('SLUICE_ERR_REQUEST_NOT_FOUND')));
   });
 
-  await registerJwt(app, config.secret);
+  await registerJwt(app, config.secret, { acceptDemoTokens: config.demo });
   if (config.corsOrigins.length > 0) {
     await app.register(fastifyCors, {
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,

@@ -15,8 +15,9 @@ import { importFiles } from './uploads/import-files.js';
 
 const USAGE = `Usage:
   sluice start                                     run the server (configured by environment, see docs/configuration.md)
-  sluice token --aud <upload|playback|admin> [--sub <id>] [--ttl 1h] [--media-ttl 30s]
-                                                   print one JWT, alone on stdout
+  sluice token --aud <upload|playback|admin> [--sub <id> | --all] [--ttl 1h] [--media-ttl 30s]
+                                                   print one JWT, alone on stdout (playback: --sub <video id>,
+                                                   or --all for every video)
   sluice import <file…>                            ingest existing video files; prints one video id per line
   sluice nginx-config [--listen 127.0.0.1:8080] [--upstream 127.0.0.1:3000]
                                                    print an nginx config serving signed /media from disk`;
@@ -35,25 +36,33 @@ async function start(): Promise<void> {
   const app = await buildApp({ config });
   const address = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`Sluice listening on ${address}\n`);
-  if (config.demo) process.stdout.write(`Demo mode is on (open token minting): open ${address}/ in a browser.\n`);
+  if (config.demo) {
+    process.stdout.write(config.demoForced
+      ? `Demo mode is FORCED on ${config.host} (SLUICE_DEMO=force): anyone who can reach this port can mint admin tokens.\n`
+      : `Demo mode is on (open token minting, loopback only): open ${address}/ in a browser.\n`);
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => { void app.close().then(() => process.exit(0)); });
   }
 }
 
 async function token(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { aud: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string', default: '1h' }, 'media-ttl': { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { aud: { type: 'string' }, sub: { type: 'string' }, all: { type: 'boolean', default: false }, ttl: { type: 'string', default: '1h' }, 'media-ttl': { type: 'string' } } });
   const aud = values.aud as Audience;
   if (!AUDIENCES.includes(aud)) throw new Error(`--aud must be one of ${AUDIENCES.join(', ')}`);
   const ttl = parseDuration(values.ttl ?? '1h');
   if (!ttl) throw new Error(`--ttl "${values.ttl}" is not a duration like 90s, 15m or 1h`);
   const mediaTtl = values['media-ttl'] === undefined ? undefined : parseDuration(values['media-ttl']);
   if (values['media-ttl'] !== undefined && !mediaTtl) throw new Error(`--media-ttl "${values['media-ttl']}" is not a duration`);
+  // A playback token for every video is a choice to make out loud, not a default.
+  if (values.all && values.sub !== undefined) throw new Error('--all and --sub exclude each other');
+  if (values.all && aud !== 'playback') throw new Error('--all applies to --aud playback only');
+  if (aud === 'playback' && values.sub === undefined && !values.all) throw new Error('--aud playback needs --sub <video id> (one video) or --all (every video)');
+  const sub = values.all ? '*' : values.sub;
   const config = resolveSecret(loadConfig());
   const app = Fastify({ logger: false });
   await registerJwt(app, config.secret);
   await app.ready();
-  const sub = values.sub ?? (aud === 'playback' ? '*' : undefined);
   process.stdout.write(`${mintToken(app, { aud, sub, mediaTtl }, ttl).token}\n`);
   await app.close();
 }

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SluiceError } from './errors.js';
+import { isLoopbackHost } from './http/loopback.js';
+import { parseTrustProxy } from './http/proxy-trust.js';
 
 export type SigningMode = 'hmac' | 'nginx';
 export type StorageKind = 'local' | 's3' | 'gcs' | 'azure';
@@ -22,7 +24,11 @@ export interface SluiceConfig {
   signing: SigningMode;
   maxUploadBytes: number;
   demo: boolean;
+  /** SLUICE_DEMO=force: demo mode allowed on a non-loopback HOST (docs/security-demo.md). */
+  demoForced: boolean;
   production: boolean;
+  /** SLUICE_TRUST_PROXY: proxy addresses/CIDRs whose X-Forwarded-Host/-Proto are believed; empty = none. */
+  trustProxy: string[];
   storage: StorageKind;
   delivery: DeliveryMode;
   encoder: string;
@@ -80,11 +86,17 @@ function read<T>(env: Env, name: string, fallback: T, parse: (v: string) => T | 
 
 const oneOf = <T extends string>(...values: T[]) => (v: string): T | undefined => values.find((x) => x === v.toLowerCase());
 const bool = (v: string): boolean | undefined => (/^(1|true|yes|on)$/i.test(v) ? true : /^(0|false|no|off)$/i.test(v) ? false : undefined);
+function demoSetting(v: string): 'on' | 'off' | 'force' | undefined {
+  if (/^force$/i.test(v)) return 'force';
+  const on = bool(v);
+  return on === undefined ? undefined : on ? 'on' : 'off';
+}
 
 /** Reads and validates every SLUICE_* variable. Throws SLUICE_ERR_CONFIG_INVALID. */
 export function loadConfig(env: Env = process.env): SluiceConfig {
   const production = env.NODE_ENV === 'production';
   const storage = read(env, 'SLUICE_STORAGE', 'local' as StorageKind, oneOf('local', 's3', 'gcs', 'azure'), 'one of local, s3, gcs, azure');
+  const demoMode = read(env, 'SLUICE_DEMO', production ? 'off' : 'on', demoSetting, 'on, off or force');
   const config: SluiceConfig = {
     port: read(env, 'PORT', 3000, (v) => (/^\d+$/.test(v) && Number(v) < 65536 ? Number(v) : undefined), 'a port number (0-65535)'),
     host: env.HOST || '127.0.0.1',
@@ -94,8 +106,10 @@ export function loadConfig(env: Env = process.env): SluiceConfig {
     mediaTtlSeconds: read(env, 'SLUICE_MEDIA_TTL', 6 * 3600, (v) => { const s = parseDuration(v); return s !== undefined && s >= 1 ? s : undefined; }, 'a duration of at least 1s, like 90s, 15m or 6h'),
     signing: read(env, 'SLUICE_SIGNING', 'hmac' as SigningMode, oneOf('hmac', 'nginx'), 'hmac or nginx'),
     maxUploadBytes: read(env, 'SLUICE_MAX_UPLOAD', 20e9, (v) => { const b = parseSize(v); return b && b > 0 ? b : undefined; }, 'a size like 512MB or 20GB'),
-    demo: read(env, 'SLUICE_DEMO', !production, bool, 'on or off'),
+    demo: demoMode !== 'off',
+    demoForced: demoMode === 'force',
     production,
+    trustProxy: readTrustProxy(env),
     storage,
     delivery: read(env, 'SLUICE_DELIVERY', (storage === 'local' ? 'proxy' : 'direct') as DeliveryMode, oneOf('proxy', 'direct'), 'proxy or direct'),
     encoder: read(env, 'SLUICE_ENCODER', 'libx264', (v) => (/^[a-z0-9_]+$/i.test(v) ? v : undefined), 'an ffmpeg H.264 encoder name such as libx264 or h264_nvenc'),
@@ -118,11 +132,21 @@ export function loadConfig(env: Env = process.env): SluiceConfig {
   if (!config.secret && production) {
     throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'SLUICE_SECRET is required when NODE_ENV=production (try: openssl rand -base64 48); it is only generated automatically in development.');
   }
+  if (config.demo && !config.demoForced && !isLoopbackHost(config.host)) {
+    throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `Demo mode is on (SLUICE_DEMO, on unless NODE_ENV=production) and HOST=${config.host} is not a loopback address: demo mode hands admin tokens to anyone who asks, so it only listens on 127.0.0.1, ::1 or localhost. For a real deployment set NODE_ENV=production (or SLUICE_DEMO=off) and SLUICE_SECRET; to try the demo use HOST=127.0.0.1; SLUICE_DEMO=force opens it to your network anyway (anyone who can reach it gets admin rights).`);
+  }
   readBucket(config, env);
   if (config.storage === 'local' && config.delivery === 'direct') {
     invalid('SLUICE_DELIVERY', 'direct', 'proxy with SLUICE_STORAGE=local (local disk has no presigned URLs; put nginx in front with `sluice nginx-config` to offload delivery)');
   }
   return config;
+}
+
+function readTrustProxy(env: Env): string[] {
+  const raw = env.SLUICE_TRUST_PROXY ?? '';
+  const parsed = parseTrustProxy(raw);
+  if (Array.isArray(parsed)) return parsed;
+  throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `SLUICE_TRUST_PROXY=${JSON.stringify(raw)} is invalid: ${parsed.error}.`);
 }
 
 function required(env: Env, name: string, storage: string, example: string): string {

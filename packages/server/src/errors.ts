@@ -11,6 +11,8 @@ export const ERRORS = {
   SLUICE_ERR_AUTH_INVALID: { status: 401, message: 'The token is invalid or expired.' },
   SLUICE_ERR_AUTH_FORBIDDEN: { status: 403, message: 'The token does not grant access to this resource.' },
   SLUICE_ERR_AUTH_DEMO_ONLY: { status: 401, message: 'Open token minting is only available in demo mode; send an admin token.' },
+  // demo mode
+  SLUICE_ERR_DEMO_HOST_REFUSED: { status: 421, message: 'Demo mode only answers requests addressed to a loopback host (127.0.0.1, [::1], localhost).' },
   // request
   SLUICE_ERR_REQUEST_INVALID: { status: 400, message: 'The request is malformed.' },
   SLUICE_ERR_REQUEST_NOT_FOUND: { status: 404, message: 'No such route.' },

@@ -40,7 +40,7 @@ test('a bad variable is refused with a sentence naming it', () => {
     [{ PORT: 'eighty' }, /PORT="eighty" is invalid/],
     [{ SLUICE_CORS_ORIGINS: 'example.com/path' }, /SLUICE_CORS_ORIGINS/],
     [{ SLUICE_SECRET: 'short' }, /SLUICE_SECRET="<hidden>" is invalid: expected at least 32 characters/],
-    [{ SLUICE_DEMO: 'maybe' }, /SLUICE_DEMO="maybe" is invalid: expected on or off/],
+    [{ SLUICE_DEMO: 'maybe' }, /SLUICE_DEMO="maybe" is invalid: expected on, off or force/],
   ];
   for (const [env, re] of cases) {
     assert.throws(() => loadConfig(env), (e: Error & { code?: string }) => e.code === 'SLUICE_ERR_CONFIG_INVALID' && re.test(e.message));

@@ -1,24 +1,32 @@
 /**
  * POST /api/tokens: mint a token. Admin only — or anyone in demo mode, so the
- * demo page works without a backend of its own.
+ * demo page works without a backend of its own. Anonymous demo tokens live at
+ * most DEMO_MAX_TTL_SECONDS (longer asks are shortened; `expiresAt` says so)
+ * and carry `demo: true`, which a server with demo mode off refuses.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseDuration, type SluiceConfig } from '../config.js';
 import { SluiceError } from '../errors.js';
-import { AUDIENCES, type Audience, authenticate, mintToken } from './tokens.js';
+import { AUDIENCES, type Audience, type SluiceClaims, authenticate, mintToken, tokenFromRequest } from './tokens.js';
 
 const MAX_TTL_SECONDS = 365 * 86400;
+export const DEMO_MAX_TTL_SECONDS = 6 * 3600;
+
+function adminClaims(app: FastifyInstance, req: FastifyRequest): SluiceClaims {
+  try {
+    return authenticate(app, req, { aud: [] }).claims;
+  } catch (err) {
+    if (err instanceof SluiceError && err.code === 'SLUICE_ERR_AUTH_MISSING') throw new SluiceError('SLUICE_ERR_AUTH_DEMO_ONLY');
+    throw err;
+  }
+}
 
 export function registerTokenRoutes(app: FastifyInstance, config: SluiceConfig): void {
   app.post('/api/tokens', async (req) => {
-    if (!config.demo) {
-      try {
-        authenticate(app, req, { aud: [] });
-      } catch (err) {
-        if (err instanceof SluiceError && err.code === 'SLUICE_ERR_AUTH_MISSING') throw new SluiceError('SLUICE_ERR_AUTH_DEMO_ONLY');
-        throw err;
-      }
-    }
+    // A caller that sends a token is held to it, demo mode or not; what a
+    // demo token mints is a demo token too (else one hop launders the mark).
+    const anonymous = config.demo && tokenFromRequest(req) === undefined;
+    const demo = anonymous || adminClaims(app, req).demo !== undefined;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const aud = body.aud as Audience;
     if (!AUDIENCES.includes(aud)) throw new SluiceError('SLUICE_ERR_REQUEST_INVALID', 'aud must be one of upload, playback, admin.');
@@ -32,6 +40,7 @@ export function registerTokenRoutes(app: FastifyInstance, config: SluiceConfig):
     if (mediaTtl !== undefined && !(Number.isFinite(mediaTtl) && mediaTtl >= 1)) throw new SluiceError('SLUICE_ERR_REQUEST_INVALID', 'mediaTtl must be a number of seconds ≥ 1.');
     const maxBytes = body.maxBytes === undefined ? undefined : Number(body.maxBytes);
     if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes > 0)) throw new SluiceError('SLUICE_ERR_REQUEST_INVALID', 'maxBytes must be a positive integer.');
+    if (demo) return mintToken(app, { aud, sub: sub as string | undefined, mediaTtl, maxBytes, demo: true }, Math.min(ttl, DEMO_MAX_TTL_SECONDS));
     return mintToken(app, { aud, sub: sub as string | undefined, mediaTtl, maxBytes }, ttl);
   });
 }

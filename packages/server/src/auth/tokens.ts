@@ -20,6 +20,8 @@ export interface SluiceClaims {
   maxBytes?: number;
   /** playback: shortens (never lengthens) the lifetime of signed media URLs, in seconds. */
   mediaTtl?: number;
+  /** Minted anonymously by demo mode (or derived from such a token): refused by a server with demo mode off. */
+  demo?: true;
 }
 
 export interface Authenticated { claims: SluiceClaims; token: string }
@@ -28,8 +30,12 @@ declare module '@fastify/jwt' {
   interface FastifyJWT { payload: Omit<SluiceClaims, 'exp' | 'iat'>; user: SluiceClaims }
 }
 
-export async function registerJwt(app: FastifyInstance, secret: string): Promise<void> {
+/** Apps that accept tokens marked `demo: true` (those running in demo mode). */
+const acceptsDemoTokens = new WeakSet<FastifyInstance>();
+
+export async function registerJwt(app: FastifyInstance, secret: string, options: { acceptDemoTokens?: boolean } = {}): Promise<void> {
   await app.register(fastifyJwt, { secret, sign: { algorithm: 'HS256' }, verify: { algorithms: ['HS256'] } });
+  if (options.acceptDemoTokens) acceptsDemoTokens.add(app);
 }
 
 export function mintToken(app: FastifyInstance, claims: Omit<SluiceClaims, 'exp' | 'iat'>, ttlSeconds: number): { token: string; expiresAt: string } {
@@ -60,6 +66,10 @@ function verify(app: FastifyInstance, token: string): SluiceClaims {
   const c = claims as Partial<SluiceClaims>;
   if (!c || typeof c.aud !== 'string' || !AUDIENCES.includes(c.aud as Audience) || typeof c.exp !== 'number') {
     throw new SluiceError('SLUICE_ERR_AUTH_INVALID', 'The token has no valid audience or expiry.');
+  }
+  // Same secret, different trust: demo mode's open minting must not outlive demo mode.
+  if (c.demo !== undefined && !acceptsDemoTokens.has(app)) {
+    throw new SluiceError('SLUICE_ERR_AUTH_INVALID', 'This token was minted by demo mode, which is off on this server; ask the site for a new token.');
   }
   return c as SluiceClaims;
 }

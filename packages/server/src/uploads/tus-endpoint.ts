@@ -37,7 +37,7 @@ function checkMetadata(metadata: Record<string, string | null> | undefined): voi
     const limit = METADATA_LIMITS[key] ?? 1024;
     if (value !== null && value.length > limit) throw reject('SLUICE_ERR_UPLOAD_METADATA_INVALID', `Upload-Metadata "${key}" is ${value.length} characters; at most ${limit} are accepted.`);
     // eslint-disable-next-line no-control-regex
-    if (value !== null && /[\u0000-\u001f\u007f]/.test(value)) throw reject('SLUICE_ERR_UPLOAD_METADATA_INVALID', `Upload-Metadata "${key}" contains control characters.`);
+    if (value !== null && /[\u0000-\u001f\u007f-\u009f]/.test(value)) throw reject('SLUICE_ERR_UPLOAD_METADATA_INVALID', `Upload-Metadata "${key}" contains control characters.`);
   }
 }
 
@@ -47,7 +47,7 @@ export function createTusServer(s: Services, datastore: DataStore): TusServer {
     path: UPLOAD_PATH,
     datastore,
     maxSize: config.maxUploadBytes,
-    respectForwardedHeaders: true,
+    respectForwardedHeaders: config.trustProxy.length > 0 || config.publicUrl !== undefined, // only ever what http/proxy-trust.ts let through
     // A resumed PATCH must not wait the default 3 s for a dead connection's lock.
     lockDrainTimeout: 300,
     allowedOrigins: config.corsOrigins.includes('*') ? undefined : config.corsOrigins,

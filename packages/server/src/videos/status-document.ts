@@ -54,7 +54,8 @@ export function playbackTokenFor(ctx: LinkContext, auth: Authenticated, videoId:
   if (auth.claims.aud === 'playback') return auth.token;
   const remaining = auth.claims.exp - Math.floor(Date.now() / 1000);
   const ttl = Math.max(1, Math.min(remaining, ctx.config.mediaTtlSeconds));
-  return mintToken(ctx.app, { aud: 'playback', sub: videoId, mediaTtl: auth.claims.mediaTtl }, ttl).token;
+  // A token derived from a demo token stays a demo token (refused once demo mode is off).
+  return mintToken(ctx.app, { aud: 'playback', sub: videoId, mediaTtl: auth.claims.mediaTtl, demo: auth.claims.demo }, ttl).token;
 }
 
 /** Signs /media/<videoId>/<relative>; absolute when SLUICE_PUBLIC_URL is set. */

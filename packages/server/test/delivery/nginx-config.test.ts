@@ -48,7 +48,7 @@ before(async () => {
       return;
     }
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ upstream: true, url: req.url, host: req.headers.host, proto: req.headers['x-forwarded-proto'] }));
+    res.end(JSON.stringify({ upstream: true, url: req.url, host: req.headers.host, proto: req.headers['x-forwarded-proto'], forwardedHost: req.headers['x-forwarded-host'], forwarded: req.headers.forwarded ?? null }));
   });
   await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
   const upstreamAddr = `127.0.0.1:${(upstream.address() as AddressInfo).port}`;
@@ -107,12 +107,13 @@ test('every media extension gets the Content-Type our route sends', async () => 
   }
 });
 
-test('everything else is proxied to the Sluice server with forwarding headers', async () => {
+test('everything else is proxied to the Sluice server with forwarding headers set by nginx, not the client', async () => {
   for (const path of ['/healthz', '/api/videos/v1', '/']) {
-    const r = await request(nginx.url, path, { headers: { host: 'video.example:8443' } });
+    // A client's own forwarding headers must not pass: the server trusts nginx's (SLUICE_TRUST_PROXY).
+    const r = await request(nginx.url, path, { headers: { host: 'video.example:8443', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', forwarded: 'host=evil.example' } });
     assert.equal(r.status, 200, path);
     const body = JSON.parse(r.body.toString());
-    assert.deepEqual(body, { upstream: true, url: path, host: 'video.example:8443', proto: 'http' });
+    assert.deepEqual(body, { upstream: true, url: path, host: 'video.example:8443', proto: 'http', forwardedHost: 'video.example:8443', forwarded: null });
   }
 });
 
