@@ -5,6 +5,7 @@
  * and tus (which reads the headers itself, without checking the peer) reach
  * the same answer.
  */
+import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
@@ -67,6 +68,20 @@ export function compileProxyTrust(entries: readonly string[]): ProxyTrust {
 const lastEntry = (value: string): string => value.slice(value.lastIndexOf(',') + 1).trim();
 
 /**
+ * Replaces (or removes, with undefined) a request header in both views Node
+ * keeps: `headers` (Fastify) and `rawHeaders` (tus builds its Request from it).
+ */
+function setRequestHeader(req: IncomingMessage, name: string, value: string | undefined): void {
+  const rawHeaders: string[] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i]!.toLowerCase() !== name) rawHeaders.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  }
+  if (value === undefined) delete req.headers[name];
+  else { req.headers[name] = value; rawHeaders.push(name, value); }
+  req.rawHeaders = rawHeaders;
+}
+
+/**
  * Normalises forwarded headers at the edge, before routing. After it, the
  * X-Forwarded-Host / -Proto a route sees are either SLUICE_PUBLIC_URL's (which
  * always wins), a trusted proxy's (its last entry, as Fastify reads it), or
@@ -76,25 +91,20 @@ const lastEntry = (value: string): string => value.slice(value.lastIndexOf(',') 
 export function registerForwardedHeaderGuard(app: FastifyInstance, trust: ProxyTrust, publicUrl: string | undefined): void {
   const pinned = publicUrl ? new URL(publicUrl) : undefined;
   app.addHook('onRequest', async (req) => {
-    const headers = req.raw.headers;
-    delete headers.forwarded;
+    const { raw } = req;
+    if (raw.headers.forwarded !== undefined) setRequestHeader(raw, 'forwarded', undefined);
+    let host: string | undefined;
+    let proto: string | undefined;
     if (pinned) {
-      headers['x-forwarded-host'] = pinned.host;
-      headers['x-forwarded-proto'] = pinned.protocol.slice(0, -1);
-      return;
+      host = pinned.host;
+      proto = pinned.protocol.slice(0, -1);
+    } else if (trust(raw.socket.remoteAddress)) {
+      const h = raw.headers['x-forwarded-host'];
+      const p = raw.headers['x-forwarded-proto'];
+      host = typeof h === 'string' && lastEntry(h) !== '' ? lastEntry(h) : undefined;
+      proto = typeof p === 'string' && /^https?$/i.test(lastEntry(p)) ? lastEntry(p).toLowerCase() : undefined;
     }
-    if (!trust(req.raw.socket.remoteAddress)) {
-      delete headers['x-forwarded-host'];
-      delete headers['x-forwarded-proto'];
-      return;
-    }
-    const host = headers['x-forwarded-host'];
-    if (typeof host === 'string') headers['x-forwarded-host'] = lastEntry(host);
-    const proto = headers['x-forwarded-proto'];
-    if (typeof proto === 'string') {
-      const p = lastEntry(proto).toLowerCase();
-      if (p === 'http' || p === 'https') headers['x-forwarded-proto'] = p;
-      else delete headers['x-forwarded-proto'];
-    }
+    if (host !== raw.headers['x-forwarded-host']) setRequestHeader(raw, 'x-forwarded-host', host);
+    if (proto !== raw.headers['x-forwarded-proto']) setRequestHeader(raw, 'x-forwarded-proto', proto);
   });
 }

@@ -44,7 +44,7 @@ test('config: demo mode refuses a non-loopback HOST unless forced; loopback host
 
 test('sluice start with demo mode on HOST=0.0.0.0 exits with the sentence, before listening', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-demo-host-'));
-  const env = { ...process.env, HOST: '0.0.0.0', PORT: '0', SLUICE_DATA_DIR: dataDir, NODE_ENV: 'test' };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOST: '0.0.0.0', PORT: '0', SLUICE_DATA_DIR: dataDir, NODE_ENV: 'test' };
   delete env.SLUICE_DEMO;
   await assert.rejects(run(process.execPath, ['--import', 'tsx', CLI, 'start'], { env, timeout: 60_000 }), (err: Error & { stderr?: string; stdout?: string }) => {
     assert.match(err.stderr ?? '', /SLUICE_ERR_CONFIG_INVALID: Demo mode is on .* HOST=0\.0\.0\.0 is not a loopback address/);
@@ -169,7 +169,7 @@ test('after a restart with demo mode off, demo tokens are refused (401) and real
       ['/api/admin/jobs', {}],
       ['/api/tokens', { method: 'POST', headers: json, body: '{"aud":"admin"}' }],
     ] as const) {
-      const res = await fetch(`${off.url}${path}`, { ...init, headers: { ...('headers' in init ? init.headers : {}), authorization: `Bearer ${demoAdmin}` } });
+      const res: Response = await fetch(`${off.url}${path}`, { ...init, headers: { ...('headers' in init ? init.headers : {}), authorization: `Bearer ${demoAdmin}` } });
       assert.equal(res.status, 401, path);
       const body = (await res.json()) as { error: { code: string; message: string } };
       assert.equal(body.error.code, 'SLUICE_ERR_AUTH_INVALID');
