@@ -1,0 +1,91 @@
+/**
+ * The tables as kysely sees them, and the one place where the two drivers'
+ * values meet the records: better-sqlite3 gives 0/1, JSON text and ISO text;
+ * pg gives booleans, parsed jsonb, Dates and int8 as strings.
+ */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { Dialect } from './engines.js';
+import type { JobRecord, JobState, RenditionInfo, VideoRecord, VideoStatus } from './repository.js';
+
+type Timestamp = ColumnType<string | Date, string, string>;
+type NullableTimestamp = ColumnType<string | Date | null, string | null, string | null>;
+
+export interface VideosTable {
+  id: string;
+  status: VideoStatus;
+  title: Generated<string>;
+  filename: Generated<string>;
+  size: ColumnType<number | string | null, number | null, number | null>;
+  progress: Generated<number>;
+  playable: ColumnType<number | boolean, number | boolean | undefined, number | boolean>;
+  error_code: string | null;
+  error_message: string | null;
+  duration: number | null;
+  width: number | null;
+  height: number | null;
+  renditions: ColumnType<string | RenditionInfo[], string | undefined, string>;
+  encoder: string | null;
+  owner: string | null;
+  max_duration: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  video_id: string;
+  state: JobState;
+  attempts: Generated<number>;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  pid: number | null;
+  fence: Generated<number>;
+}
+
+export interface Tables {
+  videos: VideosTable;
+  jobs: JobsTable;
+}
+
+export type VideoRow = Selectable<VideosTable>;
+export type JobRow = Selectable<JobsTable>;
+export type NewVideoRow = Insertable<VideosTable>;
+
+/** A job as the store returns it: today's record plus the fence of its latest claim. */
+export interface StoreJobRecord extends JobRecord {
+  /** Bumped by every claim; 0 until first claimed. */
+  fence: number;
+}
+
+const iso = (v: string | Date): string => (v instanceof Date ? v.toISOString() : v);
+const isoOrNull = (v: string | Date | null): string | null => (v === null ? null : iso(v));
+
+export function toVideo(r: VideoRow): VideoRecord {
+  return {
+    id: r.id, status: r.status, title: r.title, filename: r.filename,
+    size: r.size === null ? null : Number(r.size),
+    progress: r.progress, playable: r.playable === true || r.playable === 1,
+    error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
+    duration: r.duration, width: r.width, height: r.height,
+    renditions: typeof r.renditions === 'string' ? (JSON.parse(r.renditions) as RenditionInfo[]) : r.renditions,
+    encoder: r.encoder, owner: r.owner, maxDuration: r.max_duration,
+    createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+  };
+}
+
+export function toJob(r: JobRow): StoreJobRecord {
+  return {
+    id: r.id, videoId: r.video_id, state: r.state, attempts: r.attempts,
+    error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
+    createdAt: iso(r.created_at), startedAt: isoOrNull(r.started_at), finishedAt: isoOrNull(r.finished_at),
+    pid: r.pid, fence: r.fence,
+  };
+}
+
+/** better-sqlite3 binds no booleans; PostgreSQL's column is a real boolean. */
+export function boolValue(dialect: Dialect, v: boolean): number | boolean {
+  return dialect === 'sqlite' ? (v ? 1 : 0) : v;
+}
