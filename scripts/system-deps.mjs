@@ -1,20 +1,39 @@
 #!/usr/bin/env node
 // Finds the system binaries Sluice needs (ffmpeg/ffprobe, Chromium for tests,
-// nginx/wrk for tests and benches). Order: explicit env var, then PATH; when
+// nginx/wrk for tests and benches, PostgreSQL and Redis for the scale-out tests). Order: explicit env var, then PATH; when
 // missing and running as root on Debian/Ubuntu, installs them with apt;
 // otherwise stops with the exact command to run. Never downloads anything
-// from outside apt. Usage: node scripts/system-deps.mjs [ffmpeg] [chromium] [nginx] [wrk]
+// from outside apt. Usage: node scripts/system-deps.mjs [ffmpeg] [chromium] [nginx] [wrk] [postgresql] [redis]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-/** name → { env var that may point at it, binaries to look for, apt package } */
+/**
+ * name → { env var that may point at it, binaries to look for, apt package }.
+ * PostgreSQL is the exception: Debian keeps its server binaries off PATH in
+ * /usr/lib/postgresql/<major>/bin, so it is found as that directory.
+ */
 const DEPS = {
   ffmpeg: { env: 'FFMPEG_PATH', bins: ['ffmpeg', 'ffprobe'], apt: 'ffmpeg' },
   chromium: { env: 'CHROME_PATH', bins: ['chromium', 'chromium-browser', 'google-chrome'], anyOf: true, apt: 'chromium' },
   nginx: { env: 'NGINX_PATH', bins: ['nginx'], apt: 'nginx', sbin: true },
   wrk: { env: 'WRK_PATH', bins: ['wrk'], apt: 'wrk' },
+  redis: { env: 'REDIS_SERVER_PATH', bins: ['redis-server'], apt: 'redis-server' },
+  postgresql: { env: 'PG_BIN_DIR', bins: ['initdb', 'pg_ctl', 'postgres'], apt: 'postgresql-15', binDir: '/usr/lib/postgresql' },
 };
+
+function hasAll(dir, bins) {
+  return bins.every((b) => {
+    try { accessSync(join(dir, b), constants.X_OK); return true; } catch { return false; }
+  });
+}
+
+/** The newest /usr/lib/postgresql/<major>/bin holding every binary. */
+function newestBinDir(root, bins) {
+  let majors = [];
+  try { majors = readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a)); } catch { return undefined; }
+  return majors.map((m) => join(root, m, 'bin')).find((d) => hasAll(d, bins));
+}
 
 function onPath(bin) {
   const dirs = (process.env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/usr/bin']);
@@ -25,9 +44,14 @@ function onPath(bin) {
   return undefined;
 }
 
-/** @returns {string | undefined} path of the first binary found */
+/** @returns {string | undefined} path of the first binary found (for postgresql: its bin directory) */
 export function find(name) {
   const dep = DEPS[name];
+  if (dep.binDir) {
+    const dir = process.env[dep.env];
+    if (dir && hasAll(dir, dep.bins)) return dir;
+    return newestBinDir(dep.binDir, dep.bins);
+  }
   const fromEnv = process.env[dep.env];
   if (fromEnv && existsSync(fromEnv)) return fromEnv;
   const found = dep.bins.map(onPath);
