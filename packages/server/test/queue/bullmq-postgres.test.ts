@@ -2,7 +2,7 @@ import { BullmqQueue } from '../../src/queue/bullmq-queue.js';
 import { PostgresPubSub } from '../../src/pubsub/pubsub-postgres.js';
 import type { PubSub } from '../../src/pubsub/pubsub.js';
 import { describeQueueContract } from './contract.js';
-import { startPostgres } from './support/engines.js';
+import { startPostgres } from '../../../../test/support/postgres.mjs';
 
 describeQueueContract('BullMQ on PostgreSQL', { crossProcess: true }, async () => {
   const pg = await startPostgres();

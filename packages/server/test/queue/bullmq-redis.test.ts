@@ -2,7 +2,7 @@ import { BullmqQueue } from '../../src/queue/bullmq-queue.js';
 import { RedisPubSub } from '../../src/pubsub/pubsub-redis.js';
 import type { PubSub } from '../../src/pubsub/pubsub.js';
 import { describeQueueContract } from './contract.js';
-import { startRedis } from './support/engines.js';
+import { startRedis } from '../../../../test/support/redis.mjs';
 
 describeQueueContract('BullMQ on Redis', { crossProcess: true }, async () => {
   const redis = await startRedis();
