@@ -1,0 +1,19 @@
+import { RedisPubSub } from '../../src/pubsub/pubsub-redis.js';
+import { RedisLocker } from '../../src/uploads/tus-lock-redis.js';
+import { startRedis } from '../../../../test/support/redis.mjs';
+import { describeLockerContract } from './tus-lock-contract.js';
+
+describeLockerContract('Redis SET NX PX', async () => {
+  const redis = await startRedis();
+  const close: Array<() => Promise<void>> = [];
+  const node = async (acquireLockTimeout: number): Promise<RedisLocker> => {
+    const pubsub = await RedisPubSub.connect({ url: redis.url });
+    const locker = await RedisLocker.create({ url: redis.url, pubsub, acquireLockTimeout });
+    close.push(() => locker.close(), () => pubsub.close());
+    return locker;
+  };
+  return {
+    pair: async (t) => [await node(t), await node(t)],
+    cleanup: async () => { for (const c of close) await c().catch(() => undefined); await redis.stop(); },
+  };
+});
