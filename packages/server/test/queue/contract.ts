@@ -150,9 +150,9 @@ export function describeQueueContract(name: string, declared: EngineCapabilities
 
     if (declared.crossProcess) describe('across processes', () => {
       const crossProcess = test;
-      const child = (queue: string, behaviour: { kind: 'hold' } | { kind: 'freeze'; ms: number }): ChildWorker => {
+      const child = (queue: string, behaviour: { kind: 'hold' } | { kind: 'freeze'; ms: number }, maxAttempts = 3): ChildWorker => {
         assert.ok(subject.backend, 'a cross-process engine has a backend');
-        const c = new ChildWorker({ backend: subject.backend, queueName: queue, lockDurationMs: LOCK_MS, stalledIntervalMs: STALLED_MS, behaviour });
+        const c = new ChildWorker({ backend: subject.backend, queueName: queue, lockDurationMs: LOCK_MS, stalledIntervalMs: STALLED_MS, maxAttempts, behaviour });
         children.push(c);
         return c;
       };
@@ -173,6 +173,27 @@ export function describeQueueContract(name: string, declared: EngineCapabilities
         assert.equal(again[0]!.attempt, 2);
         assert.notEqual(again[0]!.fence, first.fence);
         await until('completed', async () => (await q.counts()).completed === 1);
+      });
+
+      crossProcess('a job whose workers die maxAttempts times is given up, not run again', async () => {
+        const name = queueName();
+        const q = await open({ queueName: name, maxAttempts: 2 });
+        const jobId = await q.enqueue('k3');
+        for (const attempt of [1, 2]) {
+          const w = child(name, { kind: 'hold' }, 2);
+          const started = await w.next('start');
+          assert.deepEqual([started.jobId, started.attempt], [jobId, attempt]);
+          w.kill();
+        }
+        const given: JobGivenUpError[] = [];
+        let ran = 0;
+        await q.run(async () => { ran += 1; }, { concurrency: 1, onGiveUp: (_videoId, error) => given.push(error) });
+        await until('given up', () => given.length === 1);
+        await until('failed', async () => (await q.counts()).failed === 1);
+        assert.equal(ran, 0, 'the handler is not called for a given-up job');
+        assert.equal(given[0]!.code, 'SLUICE_ERR_MEDIA_INTERRUPTED');
+        assert.equal(given[0]!.attempts, 2);
+        assert.deepEqual(await q.counts(), { waiting: 0, active: 0, completed: 0, failed: 1 });
       });
 
       crossProcess('cancel on this node reaches the handler running in another process', async () => {

@@ -13,6 +13,7 @@ export interface WorkerProcessConfig {
   queueName: string;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  maxAttempts?: number;
   /** hold: wait for the abort signal. freeze: block the event loop this long, then ask stillOwner(). */
   behaviour: { kind: 'hold' } | { kind: 'freeze'; ms: number };
 }
@@ -25,6 +26,7 @@ const pubsub: PubSub = config.backend.kind === 'redis'
 const engine = await BullmqQueue.connect({
   backend: config.backend, pubsub, queueName: config.queueName,
   lockDurationMs: config.lockDurationMs, stalledIntervalMs: config.stalledIntervalMs, retryDelayMs: 100,
+  ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
 });
 await engine.run(async (job) => {
   say({ event: 'start', pid: process.pid, videoId: job.videoId, jobId: job.jobId, attempt: job.attempt, fence: job.fence });
