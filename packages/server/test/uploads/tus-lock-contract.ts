@@ -5,19 +5,25 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { ERRORS, type Lock, type Locker } from '@tus/server';
 
 export interface LockerSubject {
   /** Two lockers for "two nodes" that share the lock space; acquireLockTimeout in ms. */
   pair(acquireLockTimeout: number): Promise<[Locker, Locker]>;
+  /** Distributed lockers: argv for test/uploads/support/lock-holder.ts (a node in another process). */
+  holderArgs?(id: string): string[];
   cleanup(): Promise<void>;
 }
 
 const never = new AbortController().signal;
 const noop = (): void => undefined;
 
-export function describeLockerContract(name: string, factory: () => Promise<LockerSubject>): void {
+export function describeLockerContract(name: string, distributed: boolean, factory: () => Promise<LockerSubject>): void {
   describe(`tus Locker contract: ${name}`, () => {
     let subject: LockerSubject;
     let a: Locker;
@@ -111,6 +117,29 @@ export function describeLockerContract(name: string, factory: () => Promise<Lock
       await Promise.all(Array.from({ length: 12 }, (_, i) => one(i % 2 ? a : b)));
       assert.equal(done, 12);
       assert.equal(maxInside, 1);
+    });
+
+    // A single-process locker has no other node that could die.
+    if (distributed) test('a node that dies holding a lock does not keep it: another node takes it', async () => {
+      const x = id();
+      const script = fileURLToPath(new URL('./support/lock-holder.ts', import.meta.url));
+      const holder = spawn(process.execPath, ['--import', 'tsx', script, ...subject.holderArgs!(x)], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+      const exited = once(holder, 'exit');
+      await new Promise<void>((resolve, reject) => {
+        createInterface({ input: holder.stdout! }).once('line', () => resolve());
+        holder.once('exit', () => reject(new Error('the holder exited before locking')));
+      });
+      const [, slowB] = await subject.pair(20_000);
+      const stop = new AbortController();
+      const blocked = slowB.newLock(x).lock(stop.signal, noop);
+      let early = false;
+      void blocked.then(() => { early = true; }, () => undefined);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(early, false, 'the lock is held by the other process');
+      process.kill(-holder.pid!, 'SIGKILL');
+      await exited;
+      await blocked;
+      await slowB.newLock(x).unlock();
     });
   });
 }

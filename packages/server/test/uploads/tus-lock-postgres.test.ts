@@ -3,7 +3,7 @@ import { PostgresLocker } from '../../src/uploads/tus-lock-postgres.js';
 import { startPostgres } from '../../../../test/support/postgres.mjs';
 import { describeLockerContract } from './tus-lock-contract.js';
 
-describeLockerContract('PostgreSQL advisory locks', async () => {
+describeLockerContract('PostgreSQL advisory locks', true, async () => {
   const pg = await startPostgres();
   const close: Array<() => Promise<void>> = [];
   const node = async (acquireLockTimeout: number): Promise<PostgresLocker> => {
@@ -14,6 +14,7 @@ describeLockerContract('PostgreSQL advisory locks', async () => {
   };
   return {
     pair: async (t) => [await node(t), await node(t)],
+    holderArgs: (id) => ['postgres', pg.url, id],
     cleanup: async () => { for (const c of close) await c().catch(() => undefined); await pg.stop(); },
   };
 });

@@ -3,7 +3,7 @@ import { RedisLocker } from '../../src/uploads/tus-lock-redis.js';
 import { startRedis } from '../../../../test/support/redis.mjs';
 import { describeLockerContract } from './tus-lock-contract.js';
 
-describeLockerContract('Redis SET NX PX', async () => {
+describeLockerContract('Redis SET NX PX', true, async () => {
   const redis = await startRedis();
   const close: Array<() => Promise<void>> = [];
   const node = async (acquireLockTimeout: number): Promise<RedisLocker> => {
@@ -14,6 +14,7 @@ describeLockerContract('Redis SET NX PX', async () => {
   };
   return {
     pair: async (t) => [await node(t), await node(t)],
+    holderArgs: (id) => ['redis', redis.url, id],
     cleanup: async () => { for (const c of close) await c().catch(() => undefined); await redis.stop(); },
   };
 });
