@@ -7,11 +7,11 @@
  * it. Cancellation travels over the node's PubSub, because BullMQ's own
  * `cancelJob` only reaches jobs of the Worker object it is called on.
  */
-import { Queue, UnrecoverableError, Worker, createPostgresBackend, withBackend, type Job, type JobsOptions, type JobType } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, createPostgresBackend, withBackend, type Job, type JobsOptions, type JobType } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { PubSub } from '../pubsub/pubsub.js';
 import {
-  DEFAULT_MAX_ATTEMPTS, JobCancelledError, JobGivenUpError, JobOwnershipLostError,
+  DEFAULT_MAX_ATTEMPTS, JobCancelledError, JobGivenUpError, JobOwnershipLostError, QueueClosingError,
   type JobHandler, type QueueCounts, type QueueEngine, type RunOptions,
 } from './queue-engine.js';
 
@@ -136,7 +136,7 @@ export class BullmqQueue implements QueueEngine {
 
   async close(): Promise<void> {
     this.#unsubscribe?.();
-    for (const job of this.#running.values()) job.abort.abort(new Error('the queue is closing'));
+    for (const job of this.#running.values()) job.abort.abort(new QueueClosingError());
     await this.#worker?.close();
     await this.#queue.close();
     await this.#redis?.quit().catch(() => undefined);
@@ -164,7 +164,15 @@ export class BullmqQueue implements QueueEngine {
         },
       });
     } catch (err) {
-      if (abort.signal.reason instanceof JobCancelledError) throw new UnrecoverableError(abort.signal.reason.message);
+      const reason: unknown = abort.signal.reason;
+      if (reason instanceof JobCancelledError) throw new UnrecoverableError(reason.message);
+      // Another worker runs it now: nothing this one could record about the job is true any more.
+      if (reason instanceof JobOwnershipLostError) throw reason;
+      if (reason instanceof QueueClosingError) {
+        // Back to the queue at once, for a worker that is not shutting down (not a failure; the next start counts).
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError(reason.message);
+      }
       if (attempt >= this.#maxAttempts) options.onGiveUp?.(videoId, new JobGivenUpError(videoId, attempt, err));
       throw err instanceof Error ? err : new Error(String(err));
     } finally {

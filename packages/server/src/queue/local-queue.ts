@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  DEFAULT_MAX_ATTEMPTS, JobCancelledError, JobGivenUpError,
+  DEFAULT_MAX_ATTEMPTS, JobCancelledError, JobGivenUpError, QueueClosingError,
   type JobHandler, type QueueCounts, type QueueEngine, type RunOptions,
 } from './queue-engine.js';
 
@@ -61,7 +61,7 @@ export class LocalQueue implements QueueEngine {
   async close(): Promise<void> {
     this.#closed = true;
     for (const t of this.#retryTimers) clearTimeout(t);
-    for (const job of this.#active) job.abort?.abort(new Error('the queue is closing'));
+    for (const job of this.#active) job.abort?.abort(new QueueClosingError());
     await Promise.allSettled([...this.#running]);
   }
 

@@ -74,6 +74,14 @@ export class JobOwnershipLostError extends Error {
   }
 }
 
+/** close() interrupted the handler: the job goes back to the queue for another worker. */
+export class QueueClosingError extends Error {
+  constructor() {
+    super('the worker is shutting down; the job goes back to the queue');
+    this.name = 'QueueClosingError';
+  }
+}
+
 export class JobGivenUpError extends SluiceError {
   readonly attempts: number;
   constructor(videoId: string, attempts: number, cause: unknown) {

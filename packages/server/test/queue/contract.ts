@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { BullmqBackend } from '../../src/queue/bullmq-queue.js';
-import { JobCancelledError, JobGivenUpError, type EngineCapabilities, type JobContext, type QueueEngine } from '../../src/queue/queue-engine.js';
+import { JobCancelledError, JobGivenUpError, QueueClosingError, type EngineCapabilities, type JobContext, type QueueEngine } from '../../src/queue/queue-engine.js';
 import { ChildWorker } from './support/child-worker.js';
 
 export interface EngineOptions {
@@ -146,6 +146,32 @@ export function describeQueueContract(name: string, declared: EngineCapabilities
       assert.ok(reasons[0] instanceof JobCancelledError);
       assert.equal(owner, false, 'a cancelled handler is no longer the owner');
       assert.deepEqual(await q.counts(), { waiting: 0, active: 0, completed: 0, failed: 1 });
+    });
+
+    if (declared.crossProcess) test('close() interrupts the running handler and the job runs again on another node, not as a failure', async () => {
+      const name = queueName();
+      const first = await open({ queueName: name, maxAttempts: 2 });
+      const started = deferred();
+      let reason: unknown;
+      await first.run(async (job) => {
+        started.resolve();
+        await new Promise((r) => job.signal.addEventListener('abort', r, { once: true }));
+        reason = job.signal.reason;
+        throw job.signal.reason;
+      }, { concurrency: 1 });
+      await first.enqueue('c1');
+      await started.promise;
+      await first.close();
+      assert.ok(reason instanceof QueueClosingError);
+      const second = await open({ queueName: name, maxAttempts: 2 });
+      const again: JobContext[] = [];
+      const given: unknown[] = [];
+      await second.run(async (job) => { again.push(job); }, { concurrency: 1, onGiveUp: (_v, e) => given.push(e) });
+      await until('ran again', () => again.length === 1);
+      assert.equal(again[0]!.attempt, 2);
+      await until('completed', async () => (await second.counts()).completed === 1);
+      assert.deepEqual(await second.counts(), { waiting: 0, active: 0, completed: 1, failed: 0 });
+      assert.equal(given.length, 0);
     });
 
     if (declared.crossProcess) describe('across processes', () => {
