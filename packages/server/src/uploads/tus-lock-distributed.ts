@@ -13,8 +13,11 @@ import type { PubSub } from '../pubsub/pubsub.js';
 export interface HeldLock { release(): Promise<void> }
 
 export interface LockBackend {
-  /** Takes the lock if free; undefined when another holder has it. */
-  tryAcquire(id: string): Promise<HeldLock | undefined>;
+  /**
+   * Takes the lock if free; undefined when another holder has it. `onLost`
+   * is called if the lock is lost while held (connection gone, lease expired).
+   */
+  tryAcquire(id: string, onLost: () => void): Promise<HeldLock | undefined>;
   close(): Promise<void>;
 }
 
@@ -76,7 +79,9 @@ export class DistributedLocker implements Locker {
       if (!local && !this.#trying.has(id)) {
         this.#trying.add(id);
         let got: HeldLock | undefined;
-        try { got = await this.#backend.tryAcquire(id); } catch { got = undefined; } finally { this.#trying.delete(id); }
+        // A lost lock may already be someone else's: its holder must stop, as if asked to release.
+        const onLost = (): void => { if (this.#held.get(id) === requestRelease) void Promise.resolve(requestRelease()).catch(() => undefined); };
+        try { got = await this.#backend.tryAcquire(id, onLost); } catch { got = undefined; } finally { this.#trying.delete(id); }
         if (got) {
           if (stop.aborted) { await got.release(); throw ERRORS.ERR_LOCK_TIMEOUT; }
           this.#held.set(id, requestRelease);

@@ -26,15 +26,20 @@ class PostgresLockBackend implements LockBackend {
     this.pool.on('error', () => undefined); // a dropped idle connection holds no lock
   }
 
-  async tryAcquire(id: string): Promise<HeldLock | undefined> {
+  async tryAcquire(id: string, onLost: () => void): Promise<HeldLock | undefined> {
     const client = await this.pool.connect();
     const key = advisoryKey(id);
     let broken = false;
-    const onError = (): void => { broken = true; };
+    let held = false;
+    const onError = (): void => {
+      broken = true;
+      if (held) onLost(); // the session ended, and with it the advisory lock
+    };
     client.on('error', onError);
     try {
       const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
       if (!rows[0]?.ok) { client.off('error', onError); client.release(); return undefined; }
+      held = true;
     } catch (err) {
       client.off('error', onError);
       client.release(true);
@@ -42,6 +47,7 @@ class PostgresLockBackend implements LockBackend {
     }
     return {
       release: async () => {
+        held = false;
         client.off('error', onError);
         if (broken) { client.release(true); return; } // the session, and so the lock, is already gone
         try {

@@ -27,11 +27,15 @@ class RedisLockBackend implements LockBackend {
     this.#leaseMs = leaseMs;
   }
 
-  async tryAcquire(id: string): Promise<HeldLock | undefined> {
+  async tryAcquire(id: string, onLost: () => void): Promise<HeldLock | undefined> {
     const key = `sluice:tus-lock:${id}`;
     const token = randomBytes(16).toString('hex');
     if ((await this.#redis.set(key, token, 'PX', this.#leaseMs, 'NX')) !== 'OK') return undefined;
-    const renew = setInterval(() => { this.#redis.eval(RENEW, 1, key, token, this.#leaseMs).catch(() => undefined); }, Math.max(100, this.#leaseMs / 3));
+    const renew = setInterval(() => {
+      this.#redis.eval(RENEW, 1, key, token, this.#leaseMs).then((renewed) => {
+        if (renewed === 0) { clearInterval(renew); onLost(); } // expired (Redis unreachable too long) and maybe taken
+      }, () => undefined);
+    }, Math.max(100, this.#leaseMs / 3));
     renew.unref();
     return {
       release: async () => {

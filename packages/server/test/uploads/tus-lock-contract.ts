@@ -17,6 +17,8 @@ export interface LockerSubject {
   pair(acquireLockTimeout: number): Promise<[Locker, Locker]>;
   /** Distributed lockers: argv for test/uploads/support/lock-holder.ts (a node in another process). */
   holderArgs?(id: string): string[];
+  /** Distributed lockers: makes the engine forget a held lock (session killed, key gone). */
+  loseLock?(id: string): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -117,6 +119,25 @@ export function describeLockerContract(name: string, distributed: boolean, facto
       await Promise.all(Array.from({ length: 12 }, (_, i) => one(i % 2 ? a : b)));
       assert.equal(done, 12);
       assert.equal(maxInside, 1);
+    });
+
+    if (distributed) test('a holder whose lock is lost under it (session or lease gone) is asked to release', async () => {
+      const x = id();
+      const held = a.newLock(x);
+      let asked = 0;
+      await held.lock(never, () => { asked += 1; });
+      await subject.loseLock!(x);
+      const end = Date.now() + 20_000;
+      while (asked === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(asked >= 1, 'the holder was told');
+      const other = b.newLock(x);
+      await other.lock(never, noop);
+      await held.unlock(); // the stale handle: must not free the new holder's lock
+      const third = a.newLock(x);
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 300);
+      await assert.rejects(third.lock(stop.signal, noop), (err: unknown) => err === ERRORS.ERR_LOCK_TIMEOUT);
+      await other.unlock();
     });
 
     // A single-process locker has no other node that could die.
