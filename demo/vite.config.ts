@@ -20,6 +20,7 @@ export default defineConfig({
     // demo never depends on the packages having been built first.
     alias: {
       '@sluice/player': pkg('player/src/index.ts'),
+      '@sluice/protocol': pkg('protocol/src/index.ts'),
       '@sluice/uploader': pkg('uploader/src/index.ts'),
     },
   },

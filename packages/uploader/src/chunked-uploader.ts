@@ -3,7 +3,6 @@ import { property, query, state } from 'lit/decorators.js';
 import { styles } from './chunked-uploader.styles.js';
 import type { UploadErrorInfo } from './errors.js';
 import { renderItem } from './item-view.js';
-import { sweepExpired } from './resume-store.js';
 import type { ChunkedUploaderEventMap, UploadItem } from './upload-item.js';
 import { UploadTask, type TaskListener } from './upload-task.js';
 import { checkFile, parseSize } from './validation.js';
@@ -73,9 +72,9 @@ export class ChunkedUploader extends LitElement {
   @property({ reflect: true }) name = '';
   /** Like `<input type=file accept>`: `video/*`, `.mov,.mp4`, … Checked before uploading. */
   @property() accept = '';
-  /** Largest file allowed, like `2GB` or `500MB` (binary units) or bytes. Empty: no limit here (the server has its own). */
+  /** Largest file allowed, like `2GB` or `500MB` (decimal, as SLUICE_MAX_UPLOAD reads them; `2GiB` is binary) or bytes. Empty: no limit here (the server has its own). */
   @property({ attribute: 'max-size' }) maxSize = '';
-  /** Bytes per request, like `8MB`. */
+  /** Bytes per request, like `8MB` or `8MiB`. */
   @property({ attribute: 'chunk-size' }) chunkSize = '8MB';
   /** Accept several files; they upload as a queue. */
   @property({ type: Boolean, reflect: true }) multiple = false;
@@ -183,7 +182,6 @@ export class ChunkedUploader extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    sweepExpired();
     for (const t of this.#tasks) t.wake();
   }
 
