@@ -15,5 +15,7 @@ if (!name || !names.includes(name)) {
   process.stdout.write(`${name ? `unknown bench "${name}". ` : ''}Benches: ${names.join(', ') || '(none yet)'}\nUsage: pnpm bench <name>\n`);
   process.exit(name ? 1 : 0);
 }
+// Benches load @sluice/protocol from its built dist/, like every package does: build it first.
+spawnSync(join(dir, '..', 'node_modules', '.bin', 'tsc'), ['-b', join(dir, '..', 'packages', 'protocol')], { stdio: 'inherit' });
 const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, `${name}.bench.ts`), ...args], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -54,8 +54,8 @@ const PAGE = `<!doctype html><script type="module" src="/uploader.js"></script><
 const TUS_ONLY = `import { Upload } from 'tus-js-client'; (globalThis as unknown as { TusUpload: unknown }).TusUpload = Upload;`;
 
 async function main(): Promise<void> {
-  const bundle = await bundleUploader();
-  const tusOnly = await bundleUploader(TUS_ONLY);
+  const bundle = await bundleUploader(undefined, { split: false });
+  const tusOnly = await bundleUploader(TUS_ONLY, { split: false });
   const { origin, server: web } = await serveStatic({ '/': { html: PAGE }, '/uploader.js': { file: bundle.file }, '/tus.js': { file: tusOnly.file } });
   const sluice = await startSluice({ env: { SLUICE_MAX_UPLOAD: '100GB', SLUICE_CORS_ORIGINS: origin, LOG_LEVEL: 'warn' } });
   const browser = await launchChromium();

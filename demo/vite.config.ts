@@ -18,10 +18,13 @@ export default defineConfig({
     // The elements' TypeScript sources, compiled by Vite (esbuild reads each
     // package's tsconfig, including experimentalDecorators for Lit), so the
     // demo never depends on the packages having been built first.
-    alias: {
-      '@sluice/player': pkg('player/src/index.ts'),
-      '@sluice/uploader': pkg('uploader/src/index.ts'),
-    },
+    alias: [
+      { find: /^@sluice\/player$/, replacement: pkg('player/src/index.ts') },
+      { find: /^@sluice\/uploader$/, replacement: pkg('uploader/src/index.ts') },
+      { find: /^@sluice\/protocol$/, replacement: pkg('protocol/src/index.ts') },
+      // The uploader imports protocol modules by subpath (`@sluice/protocol/units`).
+      { find: /^@sluice\/protocol\/([\w-]+)$/, replacement: pkg('protocol/src/$1.ts') },
+    ],
   },
   build: {
     outDir: 'dist',

@@ -42,13 +42,18 @@ ensure(['ffmpeg', 'chromium', 'nginx', 'postgresql', 'redis']);
 const fixtures = ensureFixtures();
 const env = { SLUICE_TEST_FIXTURES: fixtures, NODE_ENV: 'test' };
 
+// Every package resolves @sluice/protocol to its built dist/ (as an installed
+// package would); build it first so tests never run a stale copy.
+if (!step('build @sluice/protocol', bin('tsc'), ['-b', 'packages/protocol'])) count('build @sluice/protocol', false);
+
 if (only.length === 0) {
   count('typecheck (tsc -b, test/, bench/, demo/)', step('typecheck: tsc -b && tsc -p test && tsc -p bench && tsc -p demo', 'sh', ['-c', `${bin('tsc')} -b && ${bin('tsc')} -p test && ${bin('tsc')} -p bench && ${bin('tsc')} -p demo`]));
   count('lint (eslint)', step('lint: eslint', bin('eslint'), ['.', '--max-warnings=0']));
 }
 
-// Node tests: server units/integration and cross-package journeys.
+// Node tests: protocol and server units/integration, cross-package journeys.
 const nodeTests = [
+  ...listTests(join(root, 'packages', 'protocol', 'test'), /\.test\.ts$/),
   ...listTests(join(root, 'packages', 'server', 'test'), /\.test\.ts$/),
   ...listTests(join(root, 'test'), /\.test\.ts$/),
 ].filter(wanted).map((f) => relative(root, f));

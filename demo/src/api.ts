@@ -3,29 +3,13 @@
  * (SLUICE_DEMO) `POST /api/tokens` is open, so the page mints its own tokens —
  * the job a real site's backend does with the secret (docs/tokens.md).
  */
+import { readErrorBody, type Rendition, type StatusDocument } from '@sluice/protocol';
 
 export type Audience = 'upload' | 'playback' | 'admin';
 
-export interface Rendition { name: string; width: number; height: number; bandwidth: number }
-
-/** GET /api/videos/:id — the status document (docs/api.md). */
-export interface VideoDoc {
-  id: string;
-  status: 'uploading' | 'queued' | 'processing' | 'ready' | 'failed';
-  progress: number;
-  playable: boolean;
-  error?: { code: string; message: string };
-  title: string;
-  duration?: number;
-  width?: number;
-  height?: number;
-  renditions: Rendition[];
-  hls?: string;
-  mp4?: string;
-  poster?: string;
-  storyboard?: string;
-  expiresAt?: string;
-}
+/** GET /api/videos/:id — the status document, one definition for every package (@sluice/protocol). */
+export type VideoDoc = StatusDocument;
+export type { Rendition };
 
 export interface TokenRequest { aud: Audience; sub?: string; ttl?: string | number; mediaTtl?: number }
 interface Minted { token: string; expiresAt: string }
@@ -51,10 +35,8 @@ async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   if (res.status === 204) return undefined as T;
   const body: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
-    const err = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-    const code = typeof err?.code === 'string' ? err.code : `HTTP_${res.status}`;
-    const message = typeof err?.message === 'string' ? err.message : `${path} answered ${res.status}`;
-    throw new ApiError(res.status, code, message);
+    const err = readErrorBody(body);
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `${path} answered ${res.status}`);
   }
   return body as T;
 }

@@ -12,6 +12,12 @@ export default {
     packageLinkPhase({ customElementsManifest }) {
       for (const mod of customElementsManifest.modules) {
         for (const d of mod.declarations ?? []) if (d.events) d.events = d.events.filter((e) => e.name !== 'type');
+        // `static properties` entries with `state: true` (`_dragging`, …) are internal
+        // state, not attributes; the analyzer lists them as both.
+        for (const d of mod.declarations ?? []) {
+          if (d.attributes) d.attributes = d.attributes.filter((a) => !a.name.startsWith('_'));
+          if (d.members) d.members = d.members.filter((m) => !m.name.startsWith('_'));
+        }
       }
     },
   }],

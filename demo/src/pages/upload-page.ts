@@ -6,10 +6,14 @@
  */
 import '@sluice/uploader';
 import type { ChunkedUploader, ProcessingProgressDetail, UploadSuccessDetail } from '@sluice/uploader';
+import { formatSize, parseSize } from '@sluice/protocol';
 import { html, nothing, render } from 'lit';
 import { mintToken } from '../api.js';
 import { percent } from '../format.js';
 import { href, type Page } from '../router.js';
+
+/** The demo server's SLUICE_MAX_UPLOAD default; sizes mean the same to the element and the server. */
+const MAX_UPLOAD = '20GB';
 
 interface Progress { videoId: string; status: string; progress: number; playable: boolean }
 
@@ -21,7 +25,7 @@ function createSession(): UploadSession {
   const uploader = document.createElement('chunked-uploader');
   uploader.name = 'video';
   uploader.accept = 'video/*';
-  uploader.maxSize = '20GB';
+  uploader.maxSize = MAX_UPLOAD;
   uploader.required = true;
   uploader.id = 'video-file';
   // Called first and again after a 401: a fresh token each time.
@@ -126,7 +130,7 @@ export function mountUpload(outlet: HTMLElement): Page {
           <div class="field">
             <span class="label" id="video-label">Video file</span>
             ${uploader}
-            <p id="video-help" class="help">Any video ffmpeg can read, up to 20 GB. Uploads continue after a reload or a lost connection.</p>
+            <p id="video-help" class="help">Any video ffmpeg can read, up to ${formatSize(parseSize(MAX_UPLOAD) ?? 0)}. Uploads continue after a reload or a lost connection.</p>
           </div>
           ${processing()}
           <div class="form-actions">

@@ -1,6 +1,7 @@
 /**
  * The element's own events (kebab-case, bubbling, composed) and their details.
  */
+import type { PlayerErrorCode } from '@sluice/protocol';
 import type { RecoveryReason } from './expiry-loader.js';
 import type { VideoStatus } from './status.js';
 
@@ -27,14 +28,18 @@ export interface VideoStreamPlayerEventMap {
   'status-change': CustomEvent<StatusChangeDetail>;
 }
 
-/** Player-side error codes (the server's codes pass through unchanged in `stream-error`). */
+/**
+ * Player-side error codes (the server's codes pass through unchanged in
+ * `stream-error`); each is one of @sluice/protocol's `PLAYER_ERRORS`, where
+ * its meaning is written and from which docs/errors.md is checked.
+ */
 export const PlayerErrors = {
   SOURCE: 'SLUICE_ERR_PLAYER_SOURCE',
   UNSUPPORTED: 'SLUICE_ERR_PLAYER_UNSUPPORTED',
   NETWORK: 'SLUICE_ERR_PLAYER_NETWORK',
   MEDIA: 'SLUICE_ERR_PLAYER_MEDIA',
   TOKEN: 'SLUICE_ERR_PLAYER_TOKEN',
-} as const;
+} as const satisfies Record<string, PlayerErrorCode>;
 
 /** An error with a stable code, a message a user can act on, and the cause. */
 export class PlayerError extends Error {

@@ -2,28 +2,12 @@
  * The server's video status document (DESIGN.md) and how the player follows
  * it: one GET, then Server-Sent Events until `ready` or `failed`.
  */
+import type { Rendition, StatusDocument } from '@sluice/protocol';
 import { PlayerError, PlayerErrors } from './events.js';
 
-export interface Rendition { name: string; width: number; height: number; bandwidth: number }
-
-/** GET /api/videos/:id — DESIGN.md "Video status document". */
-export interface VideoStatus {
-  id: string;
-  status: 'uploading' | 'queued' | 'processing' | 'ready' | 'failed';
-  progress: number;
-  playable: boolean;
-  error?: { code: string; message: string };
-  title?: string;
-  duration?: number;
-  width?: number;
-  height?: number;
-  renditions?: Rendition[];
-  hls?: string;
-  mp4?: string;
-  poster?: string;
-  storyboard?: string;
-  expiresAt?: string;
-}
+/** GET /api/videos/:id — the status document, as @sluice/protocol defines it for every package. */
+export type VideoStatus = StatusDocument;
+export type { Rendition };
 
 /** `url` with `?token=` set (EventSource and `<video>` cannot send headers). */
 export function tokenUrl(url: string, token: string | undefined): string {

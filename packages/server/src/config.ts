@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseDuration, parseSize } from '@sluice/protocol';
 import { SluiceError } from './errors.js';
 import { isLoopbackHost } from './http/loopback.js';
 import { parseTrustProxy } from './http/proxy-trust.js';
@@ -53,23 +54,8 @@ export interface SluiceConfig {
   logLevel: string;
 }
 
-const UNITS_S: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
-const UNITS_B: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4 };
-
-/** `90s`, `15m`, `6h`, `2d`, or a bare number of seconds → seconds. */
-export function parseDuration(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
-  if (!m) return undefined;
-  return Number(m[1]) * UNITS_S[(m[2] ?? 's').toLowerCase()]!;
-}
-
-/** `512MB`, `20GB`, `8MiB`, or a bare number of bytes → bytes. */
-export function parseSize(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b)?\s*$/i.exec(text);
-  if (!m) return undefined;
-  const unit = UNITS_B[(m[2] ?? 'b').toLowerCase()];
-  return unit === undefined ? undefined : Math.floor(Number(m[1]) * unit);
-}
+// One meaning for sizes and durations in every package (`20GB` = 20·10⁹ bytes).
+export { parseDuration, parseSize };
 
 function invalid(name: string, value: string, expected: string): never {
   throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `${name}=${JSON.stringify(value)} is invalid: expected ${expected}.`);

@@ -1,21 +1,25 @@
+/**
+ * The server's errors are @sluice/protocol's SERVER_ERRORS (docs/errors.md is
+ * checked against every package's catalogue in packages/protocol/test).
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { ERRORS } from '../src/errors.js';
+import { SERVER_ERRORS } from '@sluice/protocol';
+import { ERRORS, SluiceError, errorBody, isSluiceError } from '../src/errors.js';
 
-const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
-const documented = new Map([...doc.matchAll(/^\| `(SLUICE_ERR_\w+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]));
-
-test('every error code is documented in docs/errors.md with its status', () => {
-  for (const [code, { status }] of Object.entries(ERRORS)) {
-    assert.equal(documented.get(code), status, `${code} (${status}) missing or wrong in docs/errors.md`);
-  }
+test('the server catalogue is the protocol catalogue', () => {
+  assert.equal(ERRORS, SERVER_ERRORS);
 });
 
-test('docs/errors.md documents no code that does not exist', () => {
-  for (const code of documented.keys()) assert.ok(code in ERRORS, `${code} is documented but not in src/errors.ts`);
-});
-
-test('codes follow SLUICE_ERR_<AREA>_<WHAT>', () => {
-  for (const code of Object.keys(ERRORS)) assert.match(code, /^SLUICE_ERR_[A-Z]+_[A-Z_]+$/);
+test('SluiceError carries the catalogue status and message, or a more precise message, and its cause', () => {
+  const cause = new Error('disk');
+  const e = new SluiceError('SLUICE_ERR_UPLOAD_DISK_FULL', undefined, { cause });
+  assert.equal(e.statusCode, 507);
+  assert.equal(e.message, SERVER_ERRORS.SLUICE_ERR_UPLOAD_DISK_FULL.message);
+  assert.equal(e.cause, cause);
+  assert.ok(isSluiceError(e));
+  assert.ok(!isSluiceError(cause));
+  const precise = new SluiceError('SLUICE_ERR_REQUEST_INVALID', 'ttl must be a duration');
+  assert.deepEqual(errorBody(precise), { error: { code: 'SLUICE_ERR_REQUEST_INVALID', message: 'ttl must be a duration' } });
+  assert.deepEqual(JSON.parse(JSON.stringify(precise)), { code: 'SLUICE_ERR_REQUEST_INVALID', message: 'ttl must be a duration' });
 });

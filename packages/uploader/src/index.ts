@@ -4,10 +4,9 @@
  * DOM at load, so server-side rendering can import it.
  */
 export { ChunkedUploader } from './chunked-uploader.js';
-export { CLIENT_ERRORS, type ClientErrorCode, type UploadErrorInfo } from './errors.js';
-export type { VideoStatus } from './processing.js';
+export type { ClientErrorCode, UploadErrorInfo } from './errors.js';
 export type {
   ChunkedUploaderEventMap, ProcessingProgressDetail, UploadErrorDetail, UploadItem, UploadProgressDetail,
-  UploadStartDetail, UploadStatus, UploadSuccessDetail, VideoReadyDetail,
+  UploadStartDetail, UploadStatus, UploadSuccessDetail, VideoReadyDetail, VideoStatus,
 } from './upload-item.js';
 export { formatBytes, matchesAccept, parseSize } from './validation.js';

@@ -6,17 +6,9 @@
  * restart); when the server refuses the stream, the status document is read
  * once to tell "already finished" from a real error.
  */
-import { clientError, parseServerError, type UploadErrorInfo } from './errors.js';
-
-/** The server's video status document (DESIGN.md), as far as the element reads it. */
-export interface VideoStatus {
-  id: string;
-  status: 'uploading' | 'queued' | 'processing' | 'ready' | 'failed';
-  progress?: number;
-  playable?: boolean;
-  error?: { code: string; message: string };
-  [key: string]: unknown;
-}
+import { readErrorBody } from '@sluice/protocol/error-body';
+import { isStatusDocument, type StatusDocument as VideoStatus } from '@sluice/protocol/status-document';
+import { clientError, type UploadErrorInfo } from './errors.js';
 
 export interface StatusHandlers {
   /** Every status document, in order, including the final ready/failed one. */
@@ -25,11 +17,7 @@ export interface StatusHandlers {
   onLost(error: UploadErrorInfo): void;
 }
 
-function asStatus(value: unknown): VideoStatus | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const v = value as Partial<VideoStatus>;
-  return typeof v.id === 'string' && typeof v.status === 'string' ? (v as VideoStatus) : null;
-}
+const asStatus = (value: unknown): VideoStatus | null => (isStatusDocument(value) ? value : null);
 
 const terminal = (s: VideoStatus): boolean => s.status === 'ready' || s.status === 'failed';
 
@@ -61,7 +49,7 @@ export function followStatus(url: string, token: string | undefined, handlers: S
       const status = res.ok ? asStatus(JSON.parse(body)) : null;
       if (status) handlers.onStatus(status);
       if (status && terminal(status)) return;
-      const server = parseServerError(body);
+      const server = readErrorBody(body);
       handlers.onLost(server ? { ...server, retriable: false } : clientError('SLUICE_ERR_UPLOAD_STATUS_LOST', false));
     }).catch(() => handlers.onLost(clientError('SLUICE_ERR_UPLOAD_STATUS_LOST', false)));
   });

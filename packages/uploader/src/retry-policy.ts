@@ -2,7 +2,8 @@
  * When and how soon a failed upload request is tried again.
  */
 import type { HttpResponse } from 'tus-js-client';
-import { clientError, parseServerError, type UploadErrorInfo } from './errors.js';
+import { readErrorBody } from '@sluice/protocol/error-body';
+import { clientError, type UploadErrorInfo } from './errors.js';
 
 /** First retry delay, in ms; each further attempt doubles it. */
 export const BACKOFF_BASE_MS = 500;
@@ -40,7 +41,7 @@ export function classifyFailure(err: Error): { status: number; info: UploadError
   if (res) {
     const status = res.getStatus();
     const retriable = isRetriableStatus(status);
-    const server = parseServerError(res.getBody() ?? '');
+    const server = readErrorBody(res.getBody() ?? '');
     return { status, info: server ? { ...server, retriable } : clientError('SLUICE_ERR_UPLOAD_REJECTED', retriable, `The server refused the upload (HTTP ${status}).`) };
   }
   if ('originalRequest' in err && err.originalRequest) return { status: 0, info: clientError('SLUICE_ERR_UPLOAD_NETWORK', true) };

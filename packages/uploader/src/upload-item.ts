@@ -3,7 +3,7 @@
  * details of the events the element fires for it.
  */
 import type { UploadErrorInfo } from './errors.js';
-import type { VideoStatus } from './processing.js';
+import type { StatusDocument } from '@sluice/protocol';
 
 /**
  * Where a file is in its life:
@@ -68,6 +68,9 @@ export interface UploadErrorDetail extends UploadErrorInfo { item: UploadItem | 
 export interface ProcessingProgressDetail { item: UploadItem; videoId: string; status: VideoStatus['status']; progress: number; video: VideoStatus }
 /** `video-ready` detail. */
 export interface VideoReadyDetail { item: UploadItem; videoId: string; video: VideoStatus }
+
+/** The server's status document (one definition for every package: @sluice/protocol). */
+export type VideoStatus = StatusDocument;
 
 /** Event name → detail, for typed listeners. */
 export interface ChunkedUploaderEventMap {

@@ -2,32 +2,22 @@
  * Checks a file against `accept` and `max-size` before any byte is sent, and
  * formats sizes and durations for people.
  */
-import { clientError, type UploadErrorInfo } from './errors.js';
-
-const UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+// A subpath, not the index: the index, reached from the initial and the lazy
+// chunk, would pull every protocol module into their shared (initial) chunk.
+import { formatSize, parseSize as protocolParseSize } from '@sluice/protocol/units';
+import type { UploadErrorInfo } from './errors.js';
 
 /**
- * Parses a size written like the server's configuration (`512MB`, `20GB`,
- * `1.5 GB`, or plain bytes). Units are binary (1 KB = 1024 bytes), as in
- * SLUICE_MAX_UPLOAD. Returns null when the text is empty or not a size.
+ * Reads `max-size` and `chunk-size` with @sluice/protocol's `parseSize`, the
+ * server's own reading of SLUICE_MAX_UPLOAD: `20GB` is 20·10⁹ bytes, `20GiB`
+ * 20·2³⁰. Returns null when the text is empty or not a size.
  */
 export function parseSize(text: string | null | undefined): number | null {
-  if (text == null) return null;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|K|M|G|T|KIB|MIB|GIB|TIB)?\s*$/i.exec(text);
-  if (!m) return null;
-  const unit = (m[2] ?? 'B').toUpperCase().replace('IB', 'B');
-  const factor = UNITS[unit.length === 1 && unit !== 'B' ? `${unit}B` : unit];
-  return factor === undefined ? null : Math.floor(Number(m[1]) * factor);
+  return text ? protocolParseSize(text) ?? null : null;
 }
 
-/** `1536` → `1.5 KB`: binary units, at most one decimal. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let i = 0;
-  while (value >= 1024 && i < units.length - 1) { value /= 1024; i += 1; }
-  return `${i === 0 ? value : value.toFixed(value >= 10 ? 0 : 1)} ${units[i]}`;
-}
+/** `1500` → `1.5 KB`: decimal units, as sizes are written for the server. */
+export const formatBytes = formatSize;
 
 /** Seconds → `1:05:03`, `4:09` or `12 s`. */
 export function formatDuration(seconds: number): string {
@@ -62,12 +52,12 @@ export function matchesAccept(file: { name: string; type: string }, accept: stri
  */
 export function checkFile(file: File, accept: string | null | undefined, maxSize: number | null): UploadErrorInfo | null {
   if (!matchesAccept(file, accept)) {
-    return clientError('SLUICE_ERR_UPLOAD_TYPE_NOT_ACCEPTED', false,
-      `“${file.name}” is not an accepted type of file (accepted: ${accept}).`);
+    return { code: 'SLUICE_ERR_UPLOAD_TYPE_NOT_ACCEPTED', retriable: false,
+      message: `“${file.name}” is not an accepted type of file (accepted: ${accept}).` };
   }
   if (maxSize !== null && file.size > maxSize) {
-    return clientError('SLUICE_ERR_UPLOAD_TOO_LARGE', false,
-      `“${file.name}” is ${formatBytes(file.size)}; the largest file allowed is ${formatBytes(maxSize)}.`);
+    return { code: 'SLUICE_ERR_UPLOAD_TOO_LARGE', retriable: false,
+      message: `“${file.name}” is ${formatSize(file.size)}; the largest file allowed is ${formatSize(maxSize)}.` };
   }
   return null;
 }

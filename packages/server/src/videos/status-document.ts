@@ -4,6 +4,7 @@
  * a URL: a playback token for this one video is minted instead.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { StatusDocument } from '@sluice/protocol';
 import type { SluiceConfig } from '../config.js';
 import type { VideoRecord } from '../db/repository.js';
 import type { UrlSigner } from '../signing/url-signer.js';
@@ -12,23 +13,7 @@ import { mediaKey, type MediaStore } from '../storage/media-store.js';
 import { contentTypeFor } from '../delivery/content-types.js';
 import { type Authenticated, mintToken } from '../auth/tokens.js';
 
-export interface StatusDocument {
-  id: string;
-  status: VideoRecord['status'];
-  progress: number;
-  playable: boolean;
-  error?: { code: string; message: string };
-  title: string;
-  duration?: number;
-  width?: number;
-  height?: number;
-  renditions: VideoRecord['renditions'];
-  hls?: string;
-  mp4?: string;
-  poster?: string;
-  storyboard?: string;
-  expiresAt?: string;
-}
+export type { StatusDocument };
 
 export interface LinkContext {
   app: FastifyInstance;
