@@ -42,9 +42,16 @@ async function start(): Promise<void> {
       : `Demo mode is on (open token minting, loopback only): open ${address}/ in a browser.\n`);
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => { void app.close().then(() => process.exit(0)); });
+    process.once(signal, () => {
+      // close() waits for in-flight responses; a client that stopped reading
+      // a media body would hold the process forever, so they get a grace period.
+      setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+      void app.close().then(() => process.exit(0));
+    });
   }
 }
+
+const SHUTDOWN_GRACE_MS = 5000;
 
 async function token(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { aud: { type: 'string' }, sub: { type: 'string' }, all: { type: 'boolean', default: false }, ttl: { type: 'string', default: '1h' }, 'media-ttl': { type: 'string' } } });
