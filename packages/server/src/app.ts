@@ -22,6 +22,7 @@ import { LocalLayout } from './storage/local-layout.js';
 import { MediaStore } from './storage/media-store.js';
 import { JobQueue } from './transcode/job-queue.js';
 import { registerUploadRoutes } from './uploads/tus-endpoint.js';
+import { redactUploadKeys } from './uploads/upload-capability.js';
 import { registerPlaylistRoutes } from './videos/playlist-routes.js';
 import { VideoEvents } from './videos/video-events.js';
 import { registerVideoRoutes } from './videos/video-routes.js';
@@ -51,7 +52,8 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
       // Tokens travel in ?token= and Authorization: never log them.
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       serializers: {
-        req: (req) => ({ method: req.method, url: String(req.url).replace(/([?&](?:token|sig|md5)=)[^&]*/g, '$1[redacted]') }),
+        // …and neither is the capability in an upload URL (/api/uploads/<id>.<key>).
+        req: (req) => ({ method: req.method, url: redactUploadKeys(String(req.url)).replace(/([?&](?:token|sig|md5)=)[^&]*/g, '$1[redacted]') }),
       },
     },
     trustProxy: true,

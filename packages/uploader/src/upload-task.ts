@@ -227,8 +227,8 @@ export class UploadTask implements UploadItem {
     this.bytesSent = this.bytesAccepted = this.bytesTotal;
     this.eta = 0;
     this.uploadUrl = this.#upload?.url ?? this.uploadUrl;
-    // The tus upload id is the video id; the header is preferred when present.
-    this.videoId ??= this.uploadUrl ? decodeURIComponent(new URL(this.uploadUrl).pathname.split('/').pop() ?? '') : null;
+    // The upload URL ends in `<videoId>.<capability>`; the header is preferred when present.
+    this.videoId ??= this.uploadUrl ? decodeURIComponent(new URL(this.uploadUrl).pathname.split('/').pop() ?? '').split('.')[0] ?? null : null;
     this.#set('processing', null);
     this.#listener.emit('upload-success', { item: this, file: this.file, videoId: this.videoId ?? '' });
     this.#follow();
