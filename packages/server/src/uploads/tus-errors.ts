@@ -20,6 +20,7 @@ const BY_BODY = new Map<string, ErrorCode>([
   [TUS.ERR_SIZE_EXCEEDED.body, 'SLUICE_ERR_UPLOAD_TOO_LARGE'],
   [TUS.ERR_MAX_SIZE_EXCEEDED.body, 'SLUICE_ERR_UPLOAD_TOO_LARGE'],
   ['Tus-Resumable Required\n', 'SLUICE_ERR_UPLOAD_VERSION_UNSUPPORTED'],
+  ['Invalid upload-metadata\n', 'SLUICE_ERR_UPLOAD_METADATA_INVALID'],
 ]);
 
 const BY_STATUS: Record<number, ErrorCode> = {
