@@ -27,7 +27,7 @@ export interface UploadRequestContext {
 const contexts = new WeakMap<Request, UploadRequestContext>();
 export const uploadContext = (req: Request): UploadRequestContext | undefined => contexts.get(req);
 
-function webRequest(raw: IncomingMessage): Request {
+function webRequest(raw: IncomingMessage, res: ServerResponse): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(raw.headers)) {
     if (value === undefined) continue;
@@ -40,7 +40,10 @@ function webRequest(raw: IncomingMessage): Request {
     method, headers,
     ...(withBody ? { body: Readable.toWeb(raw) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
   };
-  return new Request(new URL(raw.url ?? '/', 'http://upload.invalid'), init);
+  const req = new Request(new URL(raw.url ?? '/', 'http://upload.invalid'), init);
+  // Where @tus/server looks for the Node request (srvx's shape) to abort at once when the client
+  // goes away: without it a resume waits lockDrainTimeout for the dead PATCH's lock (12 ms → ~390 ms).
+  return Object.assign(req, { runtime: { node: { req: raw, res } } });
 }
 
 /** Writes a JSON error answer on a raw response (or ends the connection if headers are gone already). */
@@ -67,7 +70,7 @@ export async function serveTus(tus: TusServer, raw: IncomingMessage, ctx: Upload
   const { res } = ctx;
   const headOnly = raw.method === 'HEAD';
   try {
-    const req = webRequest(raw);
+    const req = webRequest(raw, res);
     contexts.set(req, ctx);
     const answer = await tus.handleWeb(req);
     const headers: Record<string, string> = {};
