@@ -3,8 +3,10 @@
 // token), so "it answered an error" and "it died" are told apart.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 let s: ServerProcess;
@@ -168,4 +170,18 @@ test('a batch of malformed requests at every route family gets answers, and the 
   // and it still does its job
   const after = await fetch(`${s.url}/api/uploads`, { method: 'POST', headers: tus({ 'upload-length': '5', ...octets }), body: 'hello' });
   assert.equal(after.status, 201);
+});
+
+test('an error inside tus after the reply was hijacked answers 500 JSON, and the process keeps serving', async () => {
+  const created = await fetch(`${s.url}/api/uploads`, { method: 'POST', headers: tus({ 'upload-length': '10' }) });
+  const path = new URL(created.headers.get('location')!).pathname;
+  // The upload's data file becomes a symlink to itself: the file store's stat fails (ELOOP), an error tus does not expect.
+  const file = join(s.dataDir, 'uploads', created.headers.get('sluice-video-id')!);
+  rmSync(file);
+  symlinkSync(file, file);
+  const res = await send('PATCH', path, tus({ 'upload-offset': '0', ...octets }), 'abc');
+  assert.equal(res?.status, 500, JSON.stringify(res));
+  assert.match(res.type, /^application\/json/);
+  assert.equal((JSON.parse(res.body) as { error: { code: string } }).error.code, 'SLUICE_ERR_SERVER_INTERNAL');
+  await assertAlive();
 });

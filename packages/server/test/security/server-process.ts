@@ -12,6 +12,7 @@ const CLI = join(root, 'packages', 'server', 'src', 'cli.ts');
 
 export interface ServerProcess {
   url: string;
+  dataDir: string;
   child: ChildProcess;
   alive(): boolean;
   output(): string;
@@ -21,9 +22,10 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-attack-'));
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SLUICE_DATA_DIR: mkdtempSync(join(tmpdir(), 'sluice-attack-')), SLUICE_DEMO: '1', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SLUICE_DATA_DIR: dataDir, SLUICE_DEMO: '1', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -39,7 +41,7 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     child.once('exit', (code) => reject(new Error(`sluice exited (${code}) before listening:\n${output}`)));
   });
   return {
-    url, child,
+    url, dataDir, child,
     alive: () => child.exitCode === null && child.signalCode === null,
     output: () => output,
     uploadToken: async (claims = {}) => {
