@@ -17,7 +17,7 @@ import { hijack } from '../reply-hijack.js';
 import type { Services } from '../services.js';
 import { createTusDatastore } from '../storage/create-storage.js';
 import { originalKey } from '../storage/media-store.js';
-import { checkUploadRequest } from './upload-access.js';
+import { checkUploadRequest, type UploadAccess } from './upload-access.js';
 import { uploadSegment } from './upload-capability.js';
 import { sluiceErrorForTus, type TusFailure } from './tus-errors.js';
 import { serveTus, uploadContext } from './tus-transport.js';
@@ -130,7 +130,7 @@ export async function registerUploadRoutes(s: Services): Promise<void> {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
     const handle = async (req: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply): Promise<void> => {
-      let access;
+      let access: UploadAccess;
       try {
         access = checkUploadRequest(s, req, req.params.id);
       } catch (err) {
