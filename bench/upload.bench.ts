@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       const url = await upload(server.url, auth, chunk).done;
       const seconds = (performance.now() - t) / 1000;
       rows.push([label, seconds]);
-      const id = url.split('/').pop()!;
+      const id = url.split('/').pop()!.split('.')[0]!; // the URL ends in <id>.<capability>
       if (statSync(join(server.dataDir, 'uploads', id)).size !== size) throw new Error('uploaded size differs');
       rmSync(join(server.dataDir, 'uploads', id));
     }

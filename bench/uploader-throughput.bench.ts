@@ -59,7 +59,8 @@ async function main(): Promise<void> {
   const { origin, server: web } = await serveStatic({ '/': { html: PAGE }, '/uploader.js': { file: bundle.file }, '/tus.js': { file: tusOnly.file } });
   const sluice = await startSluice({ env: { SLUICE_MAX_UPLOAD: '100GB', SLUICE_CORS_ORIGINS: origin, LOG_LEVEL: 'warn' } });
   const browser = await launchChromium();
-  const drop = (id: string): void => rmSync(join(sluice.dataDir, 'uploads', id), { force: true });
+  // Upload URLs end in `<id>.<capability>`; the file is named by the id.
+  const drop = (segment: string): void => rmSync(join(sluice.dataDir, 'uploads', segment.split('.')[0] ?? ''), { force: true });
   const cleanup: Array<() => void> = [];
   try {
     const auth = await token(sluice.url);

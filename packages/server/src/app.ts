@@ -25,6 +25,7 @@ import { LocalLayout } from './storage/local-layout.js';
 import { MediaStore } from './storage/media-store.js';
 import { JobQueue } from './transcode/job-queue.js';
 import { registerUploadRoutes } from './uploads/tus-endpoint.js';
+import { redactUploadKeys } from './uploads/upload-capability.js';
 import { registerPlaylistRoutes } from './videos/playlist-routes.js';
 import { VideoEvents } from './videos/video-events.js';
 import { registerVideoRoutes } from './videos/video-routes.js';
@@ -55,7 +56,8 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
       // Tokens travel in ?token= and Authorization: never log them.
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       serializers: {
-        req: (req) => ({ method: req.method, url: redactUrl(String(req.url)) }),
+        // …and neither is the capability in an upload URL (/api/uploads/<id>.<key>).
+        req: (req) => ({ method: req.method, url: redactUrl(redactUploadKeys(String(req.url))) }),
       },
     },
     // X-Forwarded-Host/-Proto only from SLUICE_TRUST_PROXY peers (http/proxy-trust.ts).

@@ -21,7 +21,7 @@ const asStatus = (value: unknown): VideoStatus | null => (isStatusDocument(value
 
 const terminal = (s: VideoStatus): boolean => s.status === 'ready' || s.status === 'failed';
 
-/** The status document URL of `videoId`, next to the tus upload URL (`…/api/uploads/<id>` → `…/api/videos/<id>`). */
+/** The status document URL of `videoId`, next to the tus upload URL (`…/api/uploads/<id>.<key>` → `…/api/videos/<id>`). */
 export function statusUrl(uploadUrl: string, videoId: string): string {
   return new URL(`../videos/${encodeURIComponent(videoId)}`, uploadUrl).href;
 }

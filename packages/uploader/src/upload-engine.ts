@@ -199,8 +199,8 @@ export class UploadEngine {
     task.bytesSent = task.bytesAccepted = task.bytesTotal;
     task.eta = 0;
     task.uploadUrl = this.#upload?.url ?? task.uploadUrl;
-    // The tus upload id is the video id; the header is preferred when present.
-    task.videoId ??= task.uploadUrl ? decodeURIComponent(new URL(task.uploadUrl).pathname.split('/').pop() ?? '') : null;
+    // The upload URL ends in `<videoId>.<capability>`; the header is preferred when present.
+    task.videoId ??= task.uploadUrl ? decodeURIComponent(new URL(task.uploadUrl).pathname.split('/').pop() ?? '').split('.')[0] ?? null : null;
     task.set('processing', null);
     task.listener.emit('upload-success', { item: task, file: task.file, videoId: task.videoId ?? '' });
     this.follow();

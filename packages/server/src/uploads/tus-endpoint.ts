@@ -1,28 +1,31 @@
 /**
  * tus 1.0 at /api/uploads (@tus/server + @tus/file-store), mounted in
  * Fastify with the body passed through untouched and the reply hijacked.
- * The tus upload id is the video id: creating an upload creates the video
+ * The tus upload id is the video id; the upload URL adds a capability
+ * (`/api/uploads/<id>.<key>`, upload-capability.ts) checked with the owner
+ * before tus runs (upload-access.ts). Creating an upload creates the video
  * record; finishing it queues processing (before the final response, so a
- * crash cannot lose the job). tus writes the raw response, so CORS and
- * error bodies are configured here rather than in Fastify hooks.
+ * crash cannot lose the job). tus's answer is written by tus-transport.ts,
+ * so CORS is configured here rather than in Fastify hooks.
  */
 import { randomBytes } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import { EVENTS, Server as TusServer, type DataStore, type Upload } from '@tus/server';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticate, mintToken } from '../auth/tokens.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { mintToken } from '../auth/tokens.js';
 import { SluiceError, errorBody, type ErrorCode } from '../errors.js';
+import { hijack } from '../reply-hijack.js';
 import type { Services } from '../services.js';
 import { createTusDatastore } from '../storage/create-storage.js';
 import { originalKey } from '../storage/media-store.js';
+import { checkUploadRequest, type UploadAccess } from './upload-access.js';
+import { uploadSegment } from './upload-capability.js';
+import { sluiceErrorForTus, type TusFailure } from './tus-errors.js';
+import { serveTus, uploadContext } from './tus-transport.js';
 
 export const UPLOAD_PATH = '/api/uploads';
 const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 const METADATA_LIMITS: Record<string, number> = { filename: 255, filetype: 100, title: 200, name: 255, type: 100, relativePath: 1024 };
 const MAX_METADATA_KEYS = 16;
-
-type TusRequest = Parameters<NonNullable<ConstructorParameters<typeof TusServer>[0]['onUploadCreate']>>[0];
-const nodeRes = (req: TusRequest): ServerResponse | undefined => (req as unknown as { runtime?: { node?: { res?: ServerResponse } } }).runtime?.node?.res;
 
 function reject(code: ErrorCode, message?: string): { status_code: number; body: string } {
   const e = new SluiceError(code, message);
@@ -41,12 +44,18 @@ function checkMetadata(metadata: Record<string, string | null> | undefined): voi
   }
 }
 
+/** The most bytes this request's token may store: SLUICE_MAX_UPLOAD, or less with a maxBytes claim (also when a deferred length arrives). */
+function byteLimit(s: Services, req: Request): number {
+  const maxBytes = uploadContext(req)?.claims?.maxBytes;
+  return maxBytes === undefined ? s.config.maxUploadBytes : Math.min(maxBytes, s.config.maxUploadBytes);
+}
+
 export function createTusServer(s: Services, datastore: DataStore): TusServer {
   const { config, repo } = s;
   const tus = new TusServer({
     path: UPLOAD_PATH,
     datastore,
-    maxSize: config.maxUploadBytes,
+    maxSize: (req) => byteLimit(s, req),
     respectForwardedHeaders: config.trustProxy.length > 0 || config.publicUrl !== undefined, // only ever what http/proxy-trust.ts let through
     // A resumed PATCH must not wait the default 3 s for a dead connection's lock.
     lockDrainTimeout: 300,
@@ -55,17 +64,20 @@ export function createTusServer(s: Services, datastore: DataStore): TusServer {
     exposedHeaders: ['Sluice-Video-Id', 'Sluice-Video-Token', 'Upload-Expires'],
     // Bucket datastores (storage/tus-*.ts) place the object at uploads/<id> themselves.
     namingFunction: () => randomBytes(16).toString('hex'),
+    generateUrl: (_req, { proto, host, path, id }) => `${proto}://${host}${path}/${uploadSegment(config.secret, id)}`,
+    // upload-access.ts has checked the capability (and owner) and resolved the id.
+    getFileIdFromRequest: (req) => uploadContext(req)?.uploadId,
+    // A finished upload is the video's original: it goes with DELETE /api/videos/:id.
+    disableTerminationForFinishedUploads: true,
     onUploadCreate: async (req, upload) => {
       checkMetadata(upload.metadata);
+      const ctx = uploadContext(req);
       const { id } = upload;
       const meta = upload.metadata ?? {};
       const filename = meta.filename ?? meta.name ?? '';
-      repo.createVideo({ id, status: 'uploading', title: meta.title || filename.replace(/\.[^.]+$/, '') || 'Untitled', filename, size: upload.size ?? null });
-      const res = nodeRes(req);
-      if (res) {
-        res.setHeader('Sluice-Video-Id', id);
-        res.setHeader('Sluice-Video-Token', mintToken(s.app, { aud: 'playback', sub: id }, Math.max(config.mediaTtlSeconds, 24 * 3600)).token);
-      }
+      repo.createVideo({ id, status: 'uploading', title: meta.title || filename.replace(/\.[^.]+$/, '') || 'Untitled', filename, size: upload.size ?? null, owner: ctx?.claims?.sub ?? null });
+      ctx?.res.setHeader('Sluice-Video-Id', id);
+      ctx?.res.setHeader('Sluice-Video-Token', mintToken(s.app, { aud: 'playback', sub: id, demo: ctx?.claims?.demo }, Math.max(config.mediaTtlSeconds, 24 * 3600)).token);
       return { metadata: upload.metadata };
     },
     onUploadFinish: async (_req, { id, size, offset }: Upload) => {
@@ -76,14 +88,15 @@ export function createTusServer(s: Services, datastore: DataStore): TusServer {
       return {};
     },
     onResponseError: (req, err) => {
-      const status = 'status_code' in err ? err.status_code : 500;
-      const cause = (err as { code?: string }).code;
-      let mapped: { status_code: number; body: string } | undefined;
-      if (cause === 'ENOSPC') mapped = reject('SLUICE_ERR_UPLOAD_DISK_FULL');
-      else if (status === 413) mapped = reject('SLUICE_ERR_UPLOAD_TOO_LARGE', `The upload is larger than ${config.maxUploadBytes} bytes, the most this server accepts (SLUICE_MAX_UPLOAD).`);
-      else if ('body' in err && typeof err.body === 'string' && err.body.startsWith('{')) mapped = { status_code: status, body: err.body };
-      if (mapped) nodeRes(req)?.setHeader('content-type', 'application/json; charset=utf-8');
-      return mapped;
+      // Our own rejections (hooks) are already in the JSON shape.
+      if ('body' in err && typeof err.body === 'string' && err.body.startsWith('{')) return { status_code: err.status_code, body: err.body };
+      let e = sluiceErrorForTus(err as TusFailure);
+      if (e.code === 'SLUICE_ERR_UPLOAD_TOO_LARGE') {
+        const limit = byteLimit(s, req);
+        e = new SluiceError(e.code, limit < config.maxUploadBytes ? `This upload token allows at most ${limit} bytes.` : `The upload is larger than ${limit} bytes, the most this server accepts (SLUICE_MAX_UPLOAD).`);
+      }
+      if (e.statusCode >= 500) s.app.log.error({ err, code: e.code }, 'tus request failed');
+      return { status_code: e.statusCode, body: JSON.stringify(errorBody(e)) };
     },
   });
   tus.on(EVENTS.POST_TERMINATE, (_req, _res, id: string) => {
@@ -116,18 +129,19 @@ export async function registerUploadRoutes(s: Services): Promise<void> {
     // tus reads the raw body itself: no Fastify parsing for any content type.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
-    const handle = async (req: FastifyRequest, reply: { hijack(): void; raw: ServerResponse }): Promise<void> => {
-      if (req.method !== 'OPTIONS') {
-        const auth = authenticate(s.app, req, { aud: ['upload'] });
-        const length = Number(req.headers['upload-length']);
-        if (req.method === 'POST' && auth.claims.maxBytes !== undefined && length > auth.claims.maxBytes) {
-          throw new SluiceError('SLUICE_ERR_UPLOAD_TOO_LARGE', `This upload token allows at most ${auth.claims.maxBytes} bytes.`);
-        }
+    const handle = async (req: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply): Promise<void> => {
+      let access: UploadAccess;
+      try {
+        access = checkUploadRequest(s, req, req.params.id);
+      } catch (err) {
+        if (err instanceof SluiceError && err.code === 'SLUICE_ERR_UPLOAD_VERSION_UNSUPPORTED') void reply.header('tus-version', '1.0.0');
+        throw err;
       }
-      reply.hijack();
-      await tus.handle(req.raw, reply.raw);
+      // serveTus answers every outcome itself, errors included: nothing escapes the hijacked reply.
+      await serveTus(tus, req.raw, { res: hijack(reply), ...access }, req.log);
     };
     scope.route({ method: ['POST', 'OPTIONS'], url: UPLOAD_PATH, handler: handle });
-    scope.route({ method: ['HEAD', 'PATCH', 'DELETE', 'OPTIONS', 'GET'], url: `${UPLOAD_PATH}/:id`, handler: handle });
+    // No GET: tus's GET would hand out originals (and crashed the process, see tus-transport.ts).
+    scope.route({ method: ['HEAD', 'PATCH', 'DELETE', 'OPTIONS'], url: `${UPLOAD_PATH}/:id`, handler: handle });
   });
 }

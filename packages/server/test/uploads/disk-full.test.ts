@@ -31,17 +31,18 @@ test('a full disk answers 507 SLUICE_ERR_UPLOAD_DISK_FULL, keeps what was writte
   const created = await fetch(`${t.url}/api/uploads`, { method: 'POST', headers: headers(token, { 'upload-length': String(file.length) }) });
   assert.equal(created.status, 201);
   const id = created.headers.get('sluice-video-id')!;
-  const patch = await fetch(`${t.url}/api/uploads/${id}`, { method: 'PATCH', headers: headers(token, { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }), body: file });
+  const location = created.headers.get('location')!;
+  const patch = await fetch(location, { method: 'PATCH', headers: headers(token, { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }), body: file });
   assert.equal(patch.status, 507);
   assert.equal(((await patch.json()) as { error: { code: string } }).error.code, 'SLUICE_ERR_UPLOAD_DISK_FULL');
   assert.equal((await fetch(`${t.url}/healthz`)).status, 200, 'the server is still up');
 
-  const head = await fetch(`${t.url}/api/uploads/${id}`, { method: 'HEAD', headers: headers(token) });
+  const head = await fetch(location, { method: 'HEAD', headers: headers(token) });
   const offset = Number(head.headers.get('upload-offset'));
   assert.ok(offset > 0 && offset < file.length, `kept ${offset} bytes`);
 
   execFileSync('mount', ['-o', 'remount,size=64m', dir]);
-  const rest = await fetch(`${t.url}/api/uploads/${id}`, { method: 'PATCH', headers: headers(token, { 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }), body: file.subarray(offset) });
+  const rest = await fetch(location, { method: 'PATCH', headers: headers(token, { 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }), body: file.subarray(offset) });
   assert.equal(rest.status, 204);
   assert.ok(readFileSync(t.app.sluice.layout.original(id)).equals(file), 'the stored file is byte-identical');
 });
