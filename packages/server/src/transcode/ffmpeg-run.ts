@@ -58,7 +58,7 @@ export async function runFfmpeg(o: FfmpegRunOptions): Promise<void> {
     let lastChange = Date.now();
 
     const tooLong = (): SluiceError => new SluiceError('SLUICE_ERR_MEDIA_TOO_LONG',
-      `The video runs past ${o.maxOutputSeconds ?? 0} s, longer than its container said and than is accepted; ffmpeg was stopped while writing ${o.label}.`);
+      `The video runs longer than its container said: past ${o.maxOutputSeconds ?? 0} s, more than is accepted. ffmpeg was stopped while writing ${o.label}.`);
     const parser = new ProgressParser((r) => {
       if (!last || r.outTime > last.outTime || r.frame > last.frame || r.totalSize > last.totalSize) lastChange = Date.now();
       last = r;

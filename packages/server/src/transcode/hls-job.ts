@@ -36,6 +36,8 @@ export interface HlsJobOptions {
 
 /** Seconds ffmpeg may go past maxSeconds (timestamps are not exact) before the run fails. */
 const OVERRUN_SECONDS = 1;
+/** ffmpeg reads this much more than the overrun, so a longer input surely crosses it (its reported output time lags the input by a few frames). */
+const READ_AHEAD_SECONDS = 3;
 
 /** Keyframe every 2 s whatever the segment length, so 2 s and 4 s segments both cut exactly. */
 const KEYFRAME_SECONDS = 2;
@@ -100,7 +102,7 @@ export async function runHlsJob(o: HlsJobOptions): Promise<void> {
       // Only the upload itself, read by the demuxer ffprobe found; never more than the limit (+ margin) of it.
       inputOptions: [
         ...inputPolicy('file', o.probe.format),
-        ...(o.maxSeconds !== undefined ? ['-t', String(o.maxSeconds + 2 * OVERRUN_SECONDS)] : []),
+        ...(o.maxSeconds !== undefined ? ['-t', String(o.maxSeconds + OVERRUN_SECONDS + READ_AHEAD_SECONDS)] : []),
       ],
       maxOutputSeconds: o.maxSeconds !== undefined ? o.maxSeconds + OVERRUN_SECONDS : undefined,
       privateDirs: [o.hlsDir, o.workDir],

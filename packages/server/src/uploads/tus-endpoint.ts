@@ -15,6 +15,7 @@ import { SluiceError, errorBody, type ErrorCode } from '../errors.js';
 import type { Services } from '../services.js';
 import { createTusDatastore } from '../storage/create-storage.js';
 import { originalKey } from '../storage/media-store.js';
+import { uploadMaxDuration } from './upload-claims.js';
 
 export const UPLOAD_PATH = '/api/uploads';
 const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
@@ -60,7 +61,7 @@ export function createTusServer(s: Services, datastore: DataStore): TusServer {
       const { id } = upload;
       const meta = upload.metadata ?? {};
       const filename = meta.filename ?? meta.name ?? '';
-      repo.createVideo({ id, status: 'uploading', title: meta.title || filename.replace(/\.[^.]+$/, '') || 'Untitled', filename, size: upload.size ?? null });
+      repo.createVideo({ id, status: 'uploading', title: meta.title || filename.replace(/\.[^.]+$/, '') || 'Untitled', filename, size: upload.size ?? null, maxDuration: uploadMaxDuration(s.app, req) });
       const res = nodeRes(req);
       if (res) {
         res.setHeader('Sluice-Video-Id', id);
