@@ -4,7 +4,7 @@
 // container that hides its length is stopped once it runs past the limit.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +108,21 @@ describe('duration', () => {
       assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'SLUICE_ERR_REQUEST_INVALID');
     }
   });
+});
+
+test('sluice token --max-duration puts the claim in an upload token the server accepts', async () => {
+  const cli = join(import.meta.dirname, '..', '..', 'src', 'cli.ts');
+  const env = { ...process.env, SLUICE_DATA_DIR: t.config.dataDir };
+  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', cli, 'token', '--aud', 'upload', ...args], { env, encoding: 'utf8' });
+  const ok = run('--max-duration', '1s');
+  assert.equal(ok.status, 0, ok.stderr);
+  const token = ok.stdout.trim();
+  assert.equal((JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { maxDuration?: number }).maxDuration, 1);
+  const { doc } = await upload(join(FIXTURES, 'tiny-2s.mp4'), token);
+  assert.equal(doc.error?.code, 'SLUICE_ERR_MEDIA_TOO_LONG');
+  const bad = run('--max-duration', 'soon');
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--max-duration "soon" is not a duration/);
 });
 
 describe('picture size and pixel rate', () => {
