@@ -148,11 +148,12 @@ function interpret(raw: RawProbe): ProbeResult {
 }
 
 /**
- * Earliest start to latest end of the streams that are encoded (ffmpeg
- * shifts the earliest start to 0). Without stream durations (Matroska),
- * the container's duration, minus its start time when that is positive:
- * MP4 and Matroska report the END time as their duration, and a demuxer
- * that reports a length (MPEG-TS) also fills in stream durations.
+ * The longer of two readings, each blind where the other sees: the streams'
+ * earliest start to latest end (ffmpeg shifts the earliest start to 0), and
+ * the container's duration minus its start time (MP4 and Matroska report
+ * the END time as their duration; Matroska has no stream durations). Where
+ * the container reports a length instead (MPEG-TS), the streams have
+ * durations and win.
  */
 function contentDuration(raw: RawProbe, used: RawStream[]): number {
   let start = Infinity;
@@ -164,11 +165,11 @@ function contentDuration(raw: RawProbe, used: RawStream[]): number {
     start = Math.min(start, st);
     end = Math.max(end, st + d);
   }
-  if (end > start) return end - start;
+  const fromStreams = end > start ? end - start : 0;
   const total = Number(raw.format?.duration);
-  if (!Number.isFinite(total) || total <= 0) return 0;
   const formatStart = Number(raw.format?.start_time);
-  return Number.isFinite(formatStart) && formatStart > 0 && formatStart < total ? total - formatStart : total;
+  const fromFormat = Number.isFinite(total) && total > 0 ? total - (Number.isFinite(formatStart) && formatStart > 0 ? formatStart : 0) : 0;
+  return Math.max(fromStreams, fromFormat, 0);
 }
 
 /** ffprobe 5.1 reports the display matrix angle with the sign of the legacy `rotate` tag. */
