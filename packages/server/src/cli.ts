@@ -15,7 +15,7 @@ import { importFiles } from './uploads/import-files.js';
 
 const USAGE = `Usage:
   sluice start                                     run the server (configured by environment, see docs/configuration.md)
-  sluice token --aud <upload|playback|admin> [--sub <id> | --all] [--ttl 1h] [--media-ttl 30s]
+  sluice token --aud <upload|playback|admin> [--sub <id> | --all] [--ttl 1h] [--media-ttl 30s] [--max-duration 10m]
                                                    print one JWT, alone on stdout (playback: --sub <video id>,
                                                    or --all for every video)
   sluice import <file…>                            ingest existing video files; prints one video id per line
@@ -54,13 +54,15 @@ async function start(): Promise<void> {
 const SHUTDOWN_GRACE_MS = 5000;
 
 async function token(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { aud: { type: 'string' }, sub: { type: 'string' }, all: { type: 'boolean', default: false }, ttl: { type: 'string', default: '1h' }, 'media-ttl': { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { aud: { type: 'string' }, sub: { type: 'string' }, all: { type: 'boolean', default: false }, ttl: { type: 'string', default: '1h' }, 'media-ttl': { type: 'string' }, 'max-duration': { type: 'string' } } });
   const aud = values.aud as Audience;
   if (!AUDIENCES.includes(aud)) throw new Error(`--aud must be one of ${AUDIENCES.join(', ')}`);
   const ttl = parseDuration(values.ttl ?? '1h');
   if (!ttl) throw new Error(`--ttl "${values.ttl}" is not a duration like 90s, 15m or 1h`);
   const mediaTtl = values['media-ttl'] === undefined ? undefined : parseDuration(values['media-ttl']);
   if (values['media-ttl'] !== undefined && !mediaTtl) throw new Error(`--media-ttl "${values['media-ttl']}" is not a duration`);
+  const maxDuration = values['max-duration'] === undefined ? undefined : parseDuration(values['max-duration']);
+  if (values['max-duration'] !== undefined && !(maxDuration && maxDuration >= 1)) throw new Error(`--max-duration "${values['max-duration']}" is not a duration of at least 1s, like 10m`);
   // A playback token for every video is a choice to make out loud, not a default.
   if (values.all && values.sub !== undefined) throw new Error('--all and --sub exclude each other');
   if (values.all && aud !== 'playback') throw new Error('--all applies to --aud playback only');
@@ -70,7 +72,7 @@ async function token(args: string[]): Promise<void> {
   const app = Fastify({ logger: false });
   await registerJwt(app, config.secret);
   await app.ready();
-  process.stdout.write(`${mintToken(app, { aud, sub, mediaTtl }, ttl).token}\n`);
+  process.stdout.write(`${mintToken(app, { aud, sub, mediaTtl, maxDuration }, ttl).token}\n`);
   await app.close();
 }
 

@@ -39,6 +39,10 @@ export interface SluiceConfig {
   corsOrigins: string[];
   /** Kill ffmpeg after this long without progress. */
   stallSeconds: number;
+  /** Longest accepted video, in seconds (an upload token's maxDuration claim can only lower it). */
+  maxDurationSeconds: number;
+  /** Most decoded pixels per second accepted: width × height × fps. */
+  maxPixelRate: number;
   /** Abandoned (unfinished) uploads are removed after this long. */
   uploadExpirySeconds: number;
   /** Folder with the built demo site, served at / when set. */
@@ -56,6 +60,14 @@ export interface SluiceConfig {
 
 // One meaning for sizes and durations in every package (`20GB` = 20·10⁹ bytes).
 export { parseDuration, parseSize };
+
+/** `3840x2160@60`, `3840x2160x60` or a bare number → pixels per second. */
+export function parsePixelRate(text: string): number | undefined {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return Number(t);
+  const m = /^(\d+)\s*x\s*(\d+)\s*[@x]\s*(\d+(?:\.\d+)?)$/i.exec(t);
+  return m ? Number(m[1]) * Number(m[2]) * Number(m[3]) : undefined;
+}
 
 function invalid(name: string, value: string, expected: string): never {
   throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `${name}=${JSON.stringify(value)} is invalid: expected ${expected}.`);
@@ -104,6 +116,8 @@ export function loadConfig(env: Env = process.env): SluiceConfig {
     ffprobePath: env.FFPROBE_PATH || 'ffprobe',
     corsOrigins: (env.SLUICE_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     stallSeconds: read(env, 'SLUICE_STALL_TIMEOUT', 60, (v) => { const s = parseDuration(v); return s && s > 0 ? s : undefined; }, 'a duration like 60s'),
+    maxDurationSeconds: read(env, 'SLUICE_MAX_DURATION', 12 * 3600, (v) => { const s = parseDuration(v); return s !== undefined && s >= 1 ? s : undefined; }, 'a duration of at least 1s, like 10m or 12h'),
+    maxPixelRate: read(env, 'SLUICE_MAX_PIXEL_RATE', 3840 * 2160 * 60, (v) => { const r = parsePixelRate(v); return r && r > 0 ? r : undefined; }, 'width x height @ frames per second, like 3840x2160@60, or a number of pixels per second'),
     uploadExpirySeconds: read(env, 'SLUICE_UPLOAD_EXPIRY', 24 * 3600, (v) => { const s = parseDuration(v); return s && s > 0 ? s : undefined; }, 'a duration like 24h'),
     demoDir: env.SLUICE_DEMO_DIR || undefined,
     cacheDir: resolve(env.SLUICE_CACHE_DIR || join(resolve(env.SLUICE_DATA_DIR || './data'), 'cache')),

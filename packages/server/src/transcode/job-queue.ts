@@ -11,6 +11,8 @@ import { SluiceError, isSluiceError } from '../errors.js';
 import type { MediaStore } from '../storage/media-store.js';
 import type { VideoEvents } from '../videos/video-events.js';
 import { processVideo, type ProcessOptions, type ProcessResult } from './pipeline.js';
+import { redactPaths } from './redact-paths.js';
+import { limitsFor } from './work-limits.js';
 
 /** A job started this many times without finishing is failed (it likely crashes the process). */
 const MAX_ATTEMPTS = 3;
@@ -159,6 +161,7 @@ export class JobQueue {
         ffmpegPath: config.ffmpegPath,
         ffprobePath: config.ffprobePath,
         stallSeconds: config.stallSeconds,
+        limits: limitsFor(config, repo.getVideo(id)?.maxDuration),
         signal: abort.signal,
         onProbe: (p, ladder) => this.#update(id, {
           duration: p.duration, width: p.width, height: p.height,
@@ -188,8 +191,10 @@ export class JobQueue {
       }
       const e = isSluiceError(err) ? err : new SluiceError('SLUICE_ERR_MEDIA_TRANSCODE_FAILED', err instanceof Error ? err.message : String(err), { cause: err });
       log.warn({ videoId: id, code: e.code, err: e.message }, 'processing failed');
-      repo.finishJob(job.id, e.toJSON());
-      this.#update(id, { status: 'failed', playable: false, error: e.toJSON() });
+      // What the status document and /api/admin/jobs show: no server path (the log above keeps them).
+      const shown = { code: e.code, message: redactPaths(e.message, [config.dataDir, config.cacheDir, media.outDir(id), original?.path]) };
+      repo.finishJob(job.id, shown);
+      this.#update(id, { status: 'failed', playable: false, error: shown });
     } finally {
       original?.release();
       this.#current = undefined;

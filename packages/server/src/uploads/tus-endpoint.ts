@@ -75,7 +75,7 @@ export function createTusServer(s: Services, datastore: DataStore): TusServer {
       const { id } = upload;
       const meta = upload.metadata ?? {};
       const filename = meta.filename ?? meta.name ?? '';
-      repo.createVideo({ id, status: 'uploading', title: meta.title || filename.replace(/\.[^.]+$/, '') || 'Untitled', filename, size: upload.size ?? null, owner: ctx?.claims?.sub ?? null });
+      repo.createVideo({ id, status: 'uploading', title: meta.title || filename.replace(/\.[^.]+$/, '') || 'Untitled', filename, size: upload.size ?? null, owner: ctx?.claims?.sub ?? null, maxDuration: ctx?.claims?.maxDuration ?? null });
       ctx?.res.setHeader('Sluice-Video-Id', id);
       ctx?.res.setHeader('Sluice-Video-Token', mintToken(s.app, { aud: 'playback', sub: id, demo: ctx?.claims?.demo }, Math.max(config.mediaTtlSeconds, 24 * 3600)).token);
       return { metadata: upload.metadata };
