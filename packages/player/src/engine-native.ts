@@ -8,7 +8,7 @@
  * rate live on the element), and hides the reload's own media events.
  */
 import type { Engine, EngineHost, EngineOptions, HeldState, QualityLevel } from './engine.js';
-import { pendingExpiry, readExpiries, type SegmentExpiry } from './native-expiry.js';
+import { pendingExpiry, readExpiries, type PlaylistView } from './native-expiry.js';
 import { withToken } from './signed-url.js';
 
 /** Reloads after failures allowed per minute; one more means HLS is broken here (→ MP4). */
@@ -22,7 +22,8 @@ const PAUSED_RESIGNS = 5;
 /** A reload that has not played (or seeked, when paused) by then has failed. */
 const RELOAD_TIMEOUT_MS = 20_000;
 
-type ReloadReason = 'expired' | 'token' | 'expiring';
+/** `grown`: a playlist still being encoded got longer after the browser took its end for the video's. */
+type ReloadReason = 'expired' | 'token' | 'expiring' | 'grown';
 interface Reload { position: number; duration: number; playing: boolean; reason: ReloadReason; startedAt: number; seeked: boolean; autoplay: boolean }
 
 /** Media events a reload causes that the page must not see (the position and source look unchanged). */
@@ -42,7 +43,7 @@ export class NativeHlsEngine implements Engine {
   #reload: Reload | null = null;
   #synthetic = false;
   #recoveries: number[] = [];
-  #segments: SegmentExpiry[] | null = null;
+  #playlist: PlaylistView | null = null;
   #pausedResigns = 0;
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   #stallTimer: ReturnType<typeof setTimeout> | undefined;
@@ -68,10 +69,11 @@ export class NativeHlsEngine implements Engine {
     on('waiting', () => this.#onWaiting());
     on('pause', () => { if (!this.#reload) { this.#wantsPlay = false; this.#schedulePausedResign(); } });
     on('play', () => { this.#wantsPlay = true; clearTimeout(this.#pauseTimer); this.#pausedResigns = 0; });
+    on('ended', () => { if (this.#growing()) void this.#checkGrowth(); });
     // A media fragment (`#t=`) starts there before the first frame is shown.
     const at = options.startPosition;
     host.video.src = at > 0 && !url.includes('#') ? `${this.#current()}#t=${at}` : this.#current();
-    this.#readExpiries();
+    void this.#readExpiries();
   }
 
   /** Position, duration and play state as they were before a reload, while it runs. */
@@ -84,6 +86,7 @@ export class NativeHlsEngine implements Engine {
   absorbs(e: Event): boolean {
     if (this.#synthetic) return false;
     if (e.type === 'error') return this.#started;
+    if (e.type === 'ended' && this.#growing()) return true;
     return this.#reload !== null && !PASS_DURING_RELOAD.has(e.type);
   }
 
@@ -103,12 +106,34 @@ export class NativeHlsEngine implements Engine {
 
   #current(): string { return withToken(this.#url, this.#host.token()); }
 
-  #readExpiries(): void {
-    void readExpiries(this.#current()).then((s) => {
+  #readExpiries(): Promise<void> {
+    return readExpiries(this.#current()).then((view) => {
       if (this.#destroyed) return;
-      this.#segments = s;
-      if (this.#host.video.paused) this.#schedulePausedResign();
+      this.#playlist = view;
+      if (this.#host.video.paused && !this.#host.video.ended) this.#schedulePausedResign();
     });
+  }
+
+  /** The playlist was still growing when last read (the video is being processed). */
+  #growing(): boolean { return this.#reload === null && this.#playlist?.complete === false; }
+
+  /**
+   * Chromium's HLS ends a growing (EVENT) playlist at its last listed
+   * segment instead of reloading it. Until the playlist is complete, an end
+   * is checked: more segments → reload there and play on; none yet → look
+   * again shortly; complete → the real `ended`.
+   */
+  async #checkGrowth(): Promise<void> {
+    const { video } = this.#host;
+    const at = video.currentTime;
+    for (;;) {
+      await this.#readExpiries();
+      if (this.#destroyed || !video.ended) return;
+      const end = this.#playlist?.segments.at(-1)?.end ?? 0;
+      if (end > at + 0.5) { this.#reloadNow('grown', true); return; }
+      if (this.#playlist?.complete !== false) { this.#emit('ended'); return; }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 
   #onMetadata(): void {
@@ -131,6 +156,9 @@ export class NativeHlsEngine implements Engine {
     if (!this.#started) { this.#fail(reason); return; }
     // A reload that fails again is not an expiry: HLS is broken here.
     if (this.#reload) { this.#fail(`${reason} (after reloading freshly signed playlists)`); return; }
+    // An expired URL surfaces as MEDIA_ERR_NETWORK (Safari) or MEDIA_ERR_SRC_NOT_SUPPORTED (Chromium:
+    // the 410 body does not parse); a decode error is not cured by new URLs.
+    if (e?.code === MediaError.MEDIA_ERR_DECODE) { this.#fail(reason); return; }
     this.#recover(reason);
   }
 
@@ -150,11 +178,10 @@ export class NativeHlsEngine implements Engine {
     this.#host.fatal(reason);
   }
 
-  #reloadNow(reason: ReloadReason): void {
+  #reloadNow(reason: ReloadReason, playing = this.#wantsPlay && !this.#host.video.ended): void {
     const { video } = this.#host;
     clearTimeout(this.#pauseTimer);
     this.#clearStall();
-    const playing = this.#wantsPlay && !video.ended;
     const duration = video.duration;
     this.#reload = { position: video.currentTime, duration, playing, reason, startedAt: performance.now(), seeked: false, autoplay: video.autoplay };
     this.refetches += 1;
@@ -162,7 +189,7 @@ export class NativeHlsEngine implements Engine {
     // The load algorithm would autoplay a paused viewer (its "can autoplay" flag is reset).
     if (!playing) video.autoplay = false;
     video.src = this.#current();
-    this.#readExpiries();
+    void this.#readExpiries();
     this.#reloadTimer = setTimeout(() => { if (this.#reload) this.#fail('reloading freshly signed playlists timed out'); }, RELOAD_TIMEOUT_MS);
   }
 
@@ -179,7 +206,7 @@ export class NativeHlsEngine implements Engine {
     this.#endReload();
     if (r.playing) this.#emit('playing');
     if (r.reason === 'expired') this.#host.recovered('expired', stallMs);
-    else this.#host.resigned(r.reason, stallMs);
+    else if (r.reason !== 'grown') this.#host.resigned(r.reason, stallMs);
     if (video.paused) this.#schedulePausedResign();
   }
 
@@ -200,8 +227,8 @@ export class NativeHlsEngine implements Engine {
   #schedulePausedResign(): void {
     clearTimeout(this.#pauseTimer);
     const { video } = this.#host;
-    if (!this.#started || this.#reload || !video.paused || video.ended || this.#pausedResigns >= PAUSED_RESIGNS || !this.#segments) return;
-    const exp = pendingExpiry(this.#segments, video);
+    if (!this.#started || this.#reload || !video.paused || video.ended || this.#pausedResigns >= PAUSED_RESIGNS || !this.#playlist) return;
+    const exp = pendingExpiry(this.#playlist.segments, video);
     if (exp === undefined) return;
     const inMs = Math.max(0, (exp - MARGIN_S) * 1000 - Date.now());
     this.#pauseTimer = setTimeout(() => {
@@ -219,7 +246,7 @@ export class NativeHlsEngine implements Engine {
     const at = video.currentTime;
     this.#stallTimer = setTimeout(() => {
       if (this.#reload || video.paused || video.currentTime !== at) return;
-      const exp = this.#segments ? pendingExpiry(this.#segments, video) : undefined;
+      const exp = this.#playlist ? pendingExpiry(this.#playlist.segments, video) : undefined;
       if (exp === undefined || exp < Date.now() / 1000) this.#recover('stalled with expired segment URLs');
     }, STALL_RELOAD_MS);
   }

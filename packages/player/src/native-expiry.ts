@@ -35,19 +35,24 @@ export function segmentExpiries(text: string, base: string): SegmentExpiry[] {
   return out;
 }
 
+/** A media playlist as the native engine reads it: its segments, and whether it is complete (ENDLIST). */
+export interface PlaylistView { segments: SegmentExpiry[]; complete: boolean }
+
 /**
  * The first variant's segments for a master (or media) playlist URL, or
  * null when they cannot be read (CORS, network): then only the reactive
  * path (media error, stall) protects the viewer.
  */
-export async function readExpiries(masterUrl: string): Promise<SegmentExpiry[] | null> {
+export async function readExpiries(masterUrl: string): Promise<PlaylistView | null> {
   try {
-    const master = await get(masterUrl);
-    if (/#EXTINF:/.test(master.text)) return segmentExpiries(master.text, master.url);
-    const variant = master.text.split(/\r?\n/).map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
-    if (!variant) return null;
-    const media = await get(new URL(variant, master.url).href);
-    return segmentExpiries(media.text, media.url);
+    let media = await get(masterUrl);
+    if (!/#EXTINF:/.test(media.text)) {
+      const variant = media.text.split(/\r?\n/).map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
+      if (!variant) return null;
+      media = await get(new URL(variant, media.url).href);
+    }
+    // RFC 8216 §4.3.3.4: no more segments will be added once EXT-X-ENDLIST is present.
+    return { segments: segmentExpiries(media.text, media.url), complete: /^#EXT-X-ENDLIST\b/m.test(media.text) };
   } catch {
     return null;
   }
