@@ -37,7 +37,10 @@ export async function buildSite(dir: string, mediaSeconds: number): Promise<Benc
     el.muted = true; el.setAttribute('autoplay', '');
     el.addEventListener('stream-error', () => { __stats.errors += 1; });
     el.addEventListener('stream-fallback', () => { __stats.errors += 1; });
-    el.addEventListener('stream-recovered', () => { __stats.recovered = (__stats.recovered ?? 0) + 1; });
+    el.addEventListener('stream-recovered', (e) => { __stats.recovered = (__stats.recovered ?? 0) + 1; (__stats.recoveredMs ??= []).push(e.detail.stallMs); });
+    // \`&seekBack=<s>\`: once at <s> s, seek back to 2 s (media never loaded since, its URL long expired).
+    const seekBack = Number(q.get('seekBack') || 0);
+    if (seekBack) el.addEventListener('timeupdate', function once() { if (el.currentTime >= seekBack) { el.removeEventListener('timeupdate', once); el.currentTime = 2; } });
     el.addEventListener('stream-resigned', () => { __stats.resigned = (__stats.resigned ?? 0) + 1; });
     instrument(el, el.video);
     el.src = q.get('src');

@@ -149,6 +149,7 @@ export class NativeHlsEngine implements Engine {
   }
 
   #onError(): void {
+    if (this.#failed) return;
     const { video } = this.#host;
     const e = video.error;
     const reason = e ? `media error ${e.code}${e.message ? `: ${e.message}` : ''}` : 'media error';
@@ -163,6 +164,7 @@ export class NativeHlsEngine implements Engine {
   }
 
   #recover(reason: string): void {
+    if (this.#failed) return;
     const now = performance.now();
     this.#recoveries = this.#recoveries.filter((t) => now - t < 60_000);
     if (this.#recoveries.length >= RECOVERIES_PER_MINUTE) { this.#fail(`${reason} (${RECOVERIES_PER_MINUTE} reloads within a minute)`); return; }

@@ -143,6 +143,8 @@ export class PlaybackSession {
   #fatal(reason: string): void {
     if (this.#closed) return;
     if (this.engine?.kind === 'progressive') { this.#failed(reason); return; }
+    // A fallback under way: the failing engine's later errors change nothing.
+    if (this.#fellBack) return;
     void this.#fallback(reason).then((ok) => { if (!ok) this.#failed(reason); });
   }
 
