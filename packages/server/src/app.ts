@@ -9,8 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import { registerTokenRoutes } from './auth/token-routes.js';
 import { authenticate, registerJwt } from './auth/tokens.js';
 import type { SluiceConfig } from './config.js';
-import { openDatabase } from './db/database.js';
-import { Repository } from './db/repository.js';
+import { Store } from './db/store.js';
 import { registerMediaRoute } from './delivery/media-route.js';
 import { registerStorageMediaRoute } from './delivery/storage-route.js';
 import { SluiceError, errorBody, isSluiceError } from './errors.js';
@@ -23,7 +22,8 @@ import { createStorage } from './storage/create-storage.js';
 import { DiskCache } from './storage/disk-cache.js';
 import { LocalLayout } from './storage/local-layout.js';
 import { MediaStore } from './storage/media-store.js';
-import { JobQueue } from './transcode/job-queue.js';
+import { StoreQueue } from './queue/store-queue.js';
+import { Jobs } from './transcode/jobs.js';
 import { registerUploadRoutes } from './uploads/tus-endpoint.js';
 import { redactUploadKeys } from './uploads/upload-capability.js';
 import { registerPlaylistRoutes } from './videos/playlist-routes.js';
@@ -100,8 +100,7 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
   }
 
   const layout = new LocalLayout(config.dataDir);
-  const db = openDatabase(layout.dbFile);
-  const repo = new Repository(db);
+  const store = await Store.open(layout.dbFile);
   const events = new VideoEvents();
   const storage = await createStorage(config);
   if (storage.kind === 'local') {
@@ -112,9 +111,15 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
   const cache = storage.kind === 'local' ? undefined : new DiskCache({ dir: join(config.cacheDir, 'originals'), maxBytes: config.cacheMaxBytes, maxAgeSeconds: config.cacheTtlSeconds });
   await cache?.open();
   const media = new MediaStore(storage, layout, cache, join(config.cacheDir, 'work'));
-  const queue = new JobQueue({ config, repo, media, events, log: app.log });
+  const changed = (videoId: string): void => events.changed(videoId);
+  const engine = new StoreQueue({
+    store,
+    onRequeued: (videoId) => { void store.updateVideo(videoId, { status: 'queued', progress: 0, playable: false }).then(() => changed(videoId)); },
+    onError: (err) => app.log.warn({ err }, 'job queue: store error'),
+  });
+  const queue = new Jobs({ config, store, media, engine, changed, log: app.log });
   const signer = createUrlSigner({ mode: config.signing, secret: config.secret });
-  const services: Services = { app, config, repo, layout, media, signer, events, queue };
+  const services: Services = { app, config, store, layout, media, signer, events, queue };
   app.decorate('sluice', services);
 
   app.get('/healthz', async () => ({ ok: true }));
@@ -126,7 +131,7 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
   if (!proxied) registerMediaRoute(app, { signer, mediaRoot: layout.mediaRoot });
   app.get('/api/admin/jobs', async (req) => {
     authenticate(app, req, { aud: [] });
-    return { ...queue.status(), storage: { kind: storage.kind, delivery: config.delivery, ...(proxied ? { proxiedBytes: proxied.bytes } : {}) }, ...(cache ? { cache: cache.stats() } : {}) };
+    return { ...(await queue.status()), storage: { kind: storage.kind, delivery: config.delivery, ...(proxied ? { proxiedBytes: proxied.bytes } : {}) }, ...(cache ? { cache: cache.stats() } : {}) };
   });
 
   if (config.demoDir && existsSync(config.demoDir)) {
@@ -139,7 +144,7 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
     await queue.stop();
     await cache?.close();
     await storage.close();
-    db.close();
+    await store.close();
   });
   return app;
 }

@@ -51,7 +51,7 @@ function byteLimit(s: Services, req: Request): number {
 }
 
 export function createTusServer(s: Services, datastore: DataStore): TusServer {
-  const { config, repo } = s;
+  const { config, store } = s;
   const tus = new TusServer({
     path: UPLOAD_PATH,
     datastore,
@@ -75,15 +75,15 @@ export function createTusServer(s: Services, datastore: DataStore): TusServer {
       const { id } = upload;
       const meta = upload.metadata ?? {};
       const filename = meta.filename ?? meta.name ?? '';
-      repo.createVideo({ id, status: 'uploading', title: meta.title || filename.replace(/\.[^.]+$/, '') || 'Untitled', filename, size: upload.size ?? null, owner: ctx?.claims?.sub ?? null, maxDuration: ctx?.claims?.maxDuration ?? null });
+      await store.createVideo({ id, status: 'uploading', title: meta.title || filename.replace(/\.[^.]+$/, '') || 'Untitled', filename, size: upload.size ?? null, owner: ctx?.claims?.sub ?? null, maxDuration: ctx?.claims?.maxDuration ?? null });
       ctx?.res.setHeader('Sluice-Video-Id', id);
       ctx?.res.setHeader('Sluice-Video-Token', mintToken(s.app, { aud: 'playback', sub: id, demo: ctx?.claims?.demo }, Math.max(config.mediaTtlSeconds, 24 * 3600)).token);
       return { metadata: upload.metadata };
     },
     onUploadFinish: async (_req, { id, size, offset }: Upload) => {
-      if (repo.getVideo(id)?.status === 'uploading') {
-        repo.updateVideo(id, { size: size ?? offset });
-        s.queue.enqueue(id);
+      if ((await store.getVideo(id))?.status === 'uploading') {
+        await store.updateVideo(id, { size: size ?? offset });
+        await s.queue.enqueue(id);
       }
       return {};
     },
@@ -100,7 +100,9 @@ export function createTusServer(s: Services, datastore: DataStore): TusServer {
     },
   });
   tus.on(EVENTS.POST_TERMINATE, (_req, _res, id: string) => {
-    if (repo.getVideo(id)?.status === 'uploading') { repo.deleteVideo(id); s.events.changed(id); }
+    void (async () => {
+      if ((await store.getVideo(id))?.status === 'uploading') { await store.deleteVideo(id); s.events.changed(id); }
+    })().catch((err: unknown) => s.app.log.warn({ err }, 'removing a terminated upload failed'));
   });
   return tus;
 }
@@ -112,8 +114,8 @@ export async function cleanUpExpiredUploads(s: Services, tus: TusServer): Promis
   // Records of uploads tus removed (or never got bytes). Only old ones: a bucket
   // store shows no object under the key until the multipart upload completes.
   const cutoff = Date.now() - s.config.uploadExpirySeconds * 1000;
-  for (const v of s.repo.listVideosByStatus('uploading')) {
-    if (Date.parse(v.createdAt) < cutoff && !(await s.media.storage.stat(originalKey(v.id)))) { s.repo.deleteVideo(v.id); s.events.changed(v.id); }
+  for (const v of await s.store.listVideosByStatus('uploading')) {
+    if (Date.parse(v.createdAt) < cutoff && !(await s.media.storage.stat(originalKey(v.id)))) { await s.store.deleteVideo(v.id); s.events.changed(v.id); }
   }
   return removed;
 }
@@ -132,7 +134,7 @@ export async function registerUploadRoutes(s: Services): Promise<void> {
     const handle = async (req: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply): Promise<void> => {
       let access: UploadAccess;
       try {
-        access = checkUploadRequest(s, req, req.params.id);
+        access = await checkUploadRequest(s, req, req.params.id);
       } catch (err) {
         if (err instanceof SluiceError && err.code === 'SLUICE_ERR_UPLOAD_VERSION_UNSUPPORTED') void reply.header('tus-version', '1.0.0');
         throw err;
