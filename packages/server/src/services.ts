@@ -1,4 +1,5 @@
 /** The parts buildApp() wires together, handed to each route module. */
+import type { Locker } from '@tus/server';
 import type { FastifyInstance } from 'fastify';
 import type { SluiceConfig } from './config.js';
 import type { Store } from './db/store.js';
@@ -6,7 +7,9 @@ import type { UrlSigner } from './signing/url-signer.js';
 import type { LocalLayout } from './storage/local-layout.js';
 import type { MediaStore } from './storage/media-store.js';
 import type { Jobs } from './transcode/jobs.js';
-import type { VideoEvents } from './videos/video-events.js';
+import type { Exclusive } from './queue/exclusive.js';
+import type { RuntimeMode } from './runtime.js';
+import type { VideoEventBus } from './videos/video-events.js';
 
 export interface Services {
   app: FastifyInstance;
@@ -15,6 +18,12 @@ export interface Services {
   layout: LocalLayout;
   media: MediaStore;
   signer: UrlSigner;
-  events: VideoEvents;
+  events: VideoEventBus;
+  /** embedded, or scale-out on postgres / redis (runtime.ts). */
+  mode: RuntimeMode;
+  /** tus upload locks across nodes (scale-out); undefined: tus's MemoryLocker. */
+  locker?: Locker;
+  /** Chores that run on one node at a time. */
+  exclusive: Exclusive;
   queue: Jobs;
 }

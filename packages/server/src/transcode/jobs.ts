@@ -43,6 +43,7 @@ export class Jobs {
   /** The embedded engine writes the job row itself; other engines only carry the video id. */
   readonly #storeEngine: StoreQueue | undefined;
   readonly #progress = new Map<string, number>();
+  #runningHere = 0;
   #started = false;
   #stopped = false;
 
@@ -66,7 +67,8 @@ export class Jobs {
       onProgress: (videoId, fraction) => this.#progress.set(videoId, fraction),
     });
     await this.#d.engine.run(async (job) => {
-      try { await handler(job); } finally { this.#progress.delete(job.videoId); }
+      this.#runningHere += 1;
+      try { await handler(job); } finally { this.#runningHere -= 1; this.#progress.delete(job.videoId); }
     }, {
       concurrency: this.#d.concurrency ?? 1,
       onGiveUp: (videoId, error) => {
@@ -80,6 +82,30 @@ export class Jobs {
     if (!this.#storeEngine) await this.#d.store.enqueueJob(videoId);
     await this.#d.engine.enqueue(videoId);
     this.#d.changed(videoId);
+  }
+
+  /** Handlers running in this process now. */
+  get runningHere(): number {
+    return this.#runningHere;
+  }
+
+  /**
+   * Videos whose job row is still `queued` since before `olderThan` while the
+   * engine has nothing waiting: the engine never got them (a crash between
+   * the row and the engine's enqueue). Sent again; the row is not duplicated.
+   * The embedded engine reads the table itself, so nothing is ever lost there.
+   */
+  async resendLost(olderThan: number): Promise<string[]> {
+    if (this.#storeEngine) return [];
+    if ((await this.#d.engine.counts()).waiting > 0) return [];
+    const resent: string[] = [];
+    for (const v of await this.#d.store.listVideosByStatus('queued')) {
+      const job = await this.#d.store.latestOpenJob(v.id);
+      if (job?.state !== 'queued' || Date.parse(job.createdAt) > olderThan) continue;
+      await this.#d.engine.enqueue(v.id);
+      resent.push(v.id);
+    }
+    return resent;
   }
 
   /** Stops processing of this video wherever it runs (delete, reprocess). */
@@ -114,7 +140,10 @@ export class Jobs {
   async #lease(job: JobContext): Promise<JobLease | undefined> {
     if (this.#storeEngine) return { jobId: Number(job.jobId), fence: Number(job.fence) };
     const row = await this.#d.store.latestOpenJob(job.videoId);
-    const claimed = row && await this.#d.store.claimJob(row.id);
+    // A first delivery finding the row running is a duplicate (reprocess, reconciler): the running worker keeps it.
+    // A later attempt is the engine's takeover after that worker died or stalled: it claims the row (a new fence).
+    if (!row || (row.state === 'running' && job.attempt === 1)) return undefined;
+    const claimed = await this.#d.store.claimJob(row.id);
     return claimed && { jobId: claimed.id, fence: claimed.fence };
   }
 

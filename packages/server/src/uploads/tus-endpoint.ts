@@ -55,6 +55,8 @@ export function createTusServer(s: Services, datastore: DataStore): TusServer {
   const tus = new TusServer({
     path: UPLOAD_PATH,
     datastore,
+    // Scale-out: a PATCH may land on any node, so the upload's lock lives in PostgreSQL or Redis.
+    ...(s.locker ? { locker: s.locker } : {}),
     maxSize: (req) => byteLimit(s, req),
     respectForwardedHeaders: config.trustProxy.length > 0 || config.publicUrl !== undefined, // only ever what http/proxy-trust.ts let through
     // A resumed PATCH must not wait the default 3 s for a dead connection's lock.
@@ -122,10 +124,12 @@ export async function cleanUpExpiredUploads(s: Services, tus: TusServer): Promis
 
 export async function registerUploadRoutes(s: Services): Promise<void> {
   const tus = createTusServer(s, await createTusDatastore(s.config, s.layout.uploadsDir));
-  const timer = setInterval(() => { void cleanUpExpiredUploads(s, tus).catch((err: unknown) => s.app.log.warn({ err }, 'upload cleanup failed')); }, CLEANUP_INTERVAL_MS);
+  // One node at a time sweeps (queue/exclusive.ts); the others skip that round.
+  const sweep = (): Promise<unknown> => s.exclusive.run('expired-uploads', async () => { await cleanUpExpiredUploads(s, tus); });
+  const timer = setInterval(() => { void sweep().catch((err: unknown) => s.app.log.warn({ err }, 'upload cleanup failed')); }, CLEANUP_INTERVAL_MS);
   timer.unref();
   s.app.addHook('onClose', async () => clearInterval(timer));
-  s.app.addHook('onReady', async () => { await cleanUpExpiredUploads(s, tus).catch(() => undefined); });
+  s.app.addHook('onReady', async () => { await sweep().catch(() => undefined); });
 
   await s.app.register(async (scope: FastifyInstance) => {
     // tus reads the raw body itself: no Fastify parsing for any content type.
