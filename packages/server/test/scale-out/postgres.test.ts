@@ -1,8 +1,30 @@
-import { startPostgres } from '../../../../test/support/postgres.mjs';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { startPostgres, type RunningPostgres } from '../../../../test/support/postgres.mjs';
 import { describeScaleOut } from './journey.js';
 import { createDatabase } from './support.js';
 
+let pg: RunningPostgres | undefined;
+const server = async (): Promise<RunningPostgres> => (pg ??= await startPostgres());
+after(async () => { await pg?.stop(); });
+
 describeScaleOut('PostgreSQL (BullMQ on PostgreSQL, LISTEN/NOTIFY, advisory locks)', 'postgres', async () => {
-  const pg = await startPostgres();
-  return { databaseUrl: () => createDatabase(pg, 'scale_pg'), stop: () => pg.stop() };
+  const s = await server();
+  return { databaseUrl: () => createDatabase(s, 'scale_pg'), stop: () => Promise.resolve() };
+});
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli.ts');
+let url = '';
+before(async () => { url = await createDatabase(await server(), 'scale_migrate'); });
+
+test('sluice migrate on PostgreSQL applies every migration once; a second run has nothing to do', async () => {
+  const env = { ...process.env, SLUICE_DATABASE_URL: url };
+  const first = await run(process.execPath, ['--import', 'tsx', CLI, 'migrate'], { env });
+  assert.match(first.stdout, /^postgres: schema version 0 → 4; applied 1 \(videos and jobs\), 2 .*, 4 \(jobs\.fence\)\.\n$/);
+  const second = await run(process.execPath, ['--import', 'tsx', CLI, 'migrate'], { env });
+  assert.equal(second.stdout, 'postgres: schema already at version 4; nothing to do.\n');
 });
