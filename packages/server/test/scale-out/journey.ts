@@ -6,8 +6,12 @@
  * nodes over LISTEN/NOTIFY or Redis pub/sub).
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { originalKey } from '../../src/storage/media-store.js';
+import { SETTLE_MS, reconcile } from '../../src/uploads/reconcile.js';
 import { getStatus, waitSettled } from '../support/api.js';
 import { FIXTURES } from '../support/test-app.js';
 import { tusUpload } from '../support/tus.js';
@@ -99,6 +103,22 @@ export function describeScaleOut(name: string, mode: 'postgres' | 'redis', start
         await new Promise((res) => setTimeout(res, 50));
       }
       assert.equal(await a.app.sluice.store.getVideo(d.videoId), undefined);
+    });
+
+    test('a job row the engine never got (crash between the two) is re-sent by the reconciler and processed', async () => {
+      const [a, w] = [nodes[0]!, nodes[2]!];
+      const { store, media } = a.app.sluice;
+      const id = randomBytes(16).toString('hex');
+      await store.createVideo({ id, status: 'uploading', title: 'lost', filename: 'tiny.mp4', size: statSync(join(FIXTURES, 'tiny-2s.mp4')).size });
+      await media.storage.put(originalKey(id), createReadStream(join(FIXTURES, 'tiny-2s.mp4')));
+      await store.enqueueJob(id); // the row, as Jobs.enqueue writes it — and then the node "died" before telling the engine
+      assert.equal((await store.getVideo(id))?.status, 'queued');
+      assert.deepEqual(await reconcile(a.app.sluice), { uploads: [], resent: [] }, 'too recent: its own node may still send it');
+      assert.deepEqual(await reconcile(a.app.sluice, Date.now() + SETTLE_MS + 1000), { uploads: [], resent: [id] });
+      const token = a.token({ aud: 'playback', sub: id });
+      const doc = await waitSettled(a.url, id, token);
+      assert.equal(doc.status, 'ready', JSON.stringify(doc.error));
+      assert.equal((await (await fetch(`${w.url}/healthz`)).json() as { running: number }).running, 0);
     });
   });
 }
