@@ -56,6 +56,17 @@ export interface SluiceConfig {
   cacheMaxBytes: number;
   cacheTtlSeconds: number;
   logLevel: string;
+  /** SLUICE_DATABASE_URL: postgres://… selects scale-out mode (PostgreSQL metadata, BullMQ on PostgreSQL, cross-node events and tus locks). */
+  databaseUrl?: string;
+  /** SLUICE_REDIS_URL: in scale-out mode, BullMQ, events and tus locks on Redis instead of PostgreSQL. */
+  redisUrl?: string;
+  /** SLUICE_PROCESS_JOBS: `sluice start` runs transcode jobs too (default on). */
+  processJobs: boolean;
+}
+
+export interface LoadConfigOptions {
+  /** Refuse an incomplete scale-out setup (secret, public URL, bucket). Off for `sluice migrate`, which only needs the database. */
+  scaleOutChecks?: boolean;
 }
 
 // One meaning for sizes and durations in every package (`20GB` = 20·10⁹ bytes).
@@ -91,7 +102,7 @@ function demoSetting(v: string): 'on' | 'off' | 'force' | undefined {
 }
 
 /** Reads and validates every SLUICE_* variable. Throws SLUICE_ERR_CONFIG_INVALID. */
-export function loadConfig(env: Env = process.env): SluiceConfig {
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): SluiceConfig {
   const production = env.NODE_ENV === 'production';
   const storage = read(env, 'SLUICE_STORAGE', 'local' as StorageKind, oneOf('local', 's3', 'gcs', 'azure'), 'one of local, s3, gcs, azure');
   const demoMode = read(env, 'SLUICE_DEMO', production ? 'off' : 'on', demoSetting, 'on, off or force');
@@ -124,6 +135,9 @@ export function loadConfig(env: Env = process.env): SluiceConfig {
     cacheMaxBytes: read(env, 'SLUICE_CACHE_MAX', 10e9, (v) => { const b = parseSize(v); return b && b > 0 ? b : undefined; }, 'a size like 10GB'),
     cacheTtlSeconds: read(env, 'SLUICE_CACHE_TTL', 24 * 3600, (v) => { const s = parseDuration(v); return s && s > 0 ? s : undefined; }, 'a duration like 24h'),
     logLevel: env.LOG_LEVEL || 'info',
+    databaseUrl: read(env, 'SLUICE_DATABASE_URL', undefined, (v) => (/^postgres(ql)?:\/\/[^\s]+$/i.test(v) ? v : undefined), 'a PostgreSQL URL such as postgres://sluice:secret@db.internal:5432/sluice (leave it unset for the embedded SQLite file)'),
+    redisUrl: read(env, 'SLUICE_REDIS_URL', undefined, (v) => (/^rediss?:\/\/[^\s]+$/i.test(v) ? v : undefined), 'a Redis URL such as redis://redis.internal:6379'),
+    processJobs: read(env, 'SLUICE_PROCESS_JOBS', true, bool, 'on or off'),
   };
   for (const origin of config.corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin)) invalid('SLUICE_CORS_ORIGINS', origin, 'comma-separated origins like https://www.example.com (no path)');
@@ -139,7 +153,24 @@ export function loadConfig(env: Env = process.env): SluiceConfig {
   if (config.storage === 'local' && config.delivery === 'direct') {
     invalid('SLUICE_DELIVERY', 'direct', 'proxy with SLUICE_STORAGE=local (local disk has no presigned URLs; put nginx in front with `sluice nginx-config` to offload delivery)');
   }
+  if (options.scaleOutChecks !== false) checkScaleOut(config, env);
   return config;
+}
+
+/** Several processes share one database, queue and bucket: each needs the same secret, one public address and the bucket. */
+function checkScaleOut(config: SluiceConfig, env: Env): void {
+  if (config.redisUrl && !config.databaseUrl) {
+    throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'SLUICE_REDIS_URL is set without SLUICE_DATABASE_URL: scale-out mode keeps its metadata in PostgreSQL, so set SLUICE_DATABASE_URL=postgres://… too (or unset SLUICE_REDIS_URL for the embedded mode).');
+  }
+  if (!config.databaseUrl) return;
+  const missing = [
+    ...(env.SLUICE_SECRET ? [] : ['SLUICE_SECRET (the same on every node, or each node would sign tokens and URLs the others refuse)']),
+    ...(config.publicUrl ? [] : ['SLUICE_PUBLIC_URL (the load balancer\'s address, used in every link)']),
+    ...(config.storage !== 'local' ? [] : ['bucket storage (SLUICE_STORAGE=s3, gcs or azure: nodes share no disk)']),
+  ];
+  if (missing.length > 0) {
+    throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `Scale-out mode (SLUICE_DATABASE_URL is set) refuses to start without ${missing.join(', ')}.`);
+  }
 }
 
 function readTrustProxy(env: Env): string[] {

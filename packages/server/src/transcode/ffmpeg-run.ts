@@ -10,6 +10,7 @@ import { delimiter, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import { SluiceError } from '../errors.js';
+import { diesWithParent } from './child-lifetime.js';
 import { ProgressParser, type ProgressReport } from './progress.js';
 import { redactPaths } from './redact-paths.js';
 
@@ -65,7 +66,8 @@ export async function runFfmpeg(o: FfmpegRunOptions): Promise<void> {
       if (o.maxOutputSeconds !== undefined && r.outTime > o.maxOutputSeconds) stop(tooLong());
       o.onTime?.(r.outTime);
     });
-    const command = ffmpeg({ stdoutLines: 50 }).setFfmpegPath(o.ffmpegPath).input(o.input);
+    // Through setpriv --pdeathsig: ffmpeg dies with this process, however it dies (child-lifetime.ts).
+    const command = ffmpeg({ stdoutLines: 50 }).setFfmpegPath(diesWithParent(o.ffmpegPath)).input(o.input);
     // Global options; `-progress pipe:2` puts key=value reports on stderr, which fluent-ffmpeg streams line by line.
     command.inputOptions('-hide_banner', '-nostdin', '-loglevel', 'warning', '-nostats', '-progress', 'pipe:2', ...(o.inputOptions ?? []));
     if (o.complexFilter) command.complexFilter(o.complexFilter);
