@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import { sep } from 'node:path';
-import { contentTypeFor } from './content-types.js';
+import { contentTypeFor } from '../storage/content-types.js';
 import { formatHttpDate } from './http-date.js';
 
 export interface CachedFile {

@@ -4,7 +4,9 @@
  * (also percent-encoded), encoded slashes, backslashes, NUL, empty segments
  * (absolute paths such as /media//etc/passwd) and malformed escapes.
  */
-export const MEDIA_PREFIX = '/media/';
+import { MEDIA_URL_PREFIX } from '../storage/media-keys.js';
+
+export const MEDIA_PREFIX = MEDIA_URL_PREFIX;
 
 export interface MediaPath {
   /** Decoded URL path, e.g. /media/abc/hls/720p/seg_1.m4s: what URLs are signed for. */

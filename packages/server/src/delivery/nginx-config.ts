@@ -5,7 +5,7 @@
  * sendfile with Range) and proxies everything else to the Sluice server.
  */
 import { SluiceError } from '../errors.js';
-import { DEFAULT_MEDIA_TYPE, MEDIA_TYPES } from './content-types.js';
+import { DEFAULT_MEDIA_TYPE, MEDIA_TYPES } from '../storage/content-types.js';
 import { IMMUTABLE } from './response-plan.js';
 
 export interface NginxConfigOptions {

@@ -5,11 +5,7 @@
  * contains an invalid ranges-specifier"; nginx rejects (416), and so do we.
  */
 
-/** A byte range: `start` inclusive, `end` exclusive. */
-export interface ByteRange {
-  start: number;
-  end: number;
-}
+import type { ByteRange } from '../storage/storage.js';
 
 export type RangeResult =
   /** Send the whole representation (200), as if there were no Range header. */
@@ -77,7 +73,8 @@ export function parseRange(header: string | undefined, size: number, maxRanges =
       end = end >= size ? size : end + 1;
     }
     if (start < end) {
-      ranges.push({ start, end });
+      // nginx keeps `end` exclusive while parsing; ranges leave inclusive (ByteRange).
+      ranges.push({ start, end: end - 1 });
       total += end - start;
       if (left-- === 0) return WHOLE;
     } else if (start === 0) {

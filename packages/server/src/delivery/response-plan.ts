@@ -6,7 +6,8 @@
  */
 import { evaluatePreconditions, ifRangeAllows, type ConditionalHeaders } from './conditional.js';
 import type { CachedFile } from './file-cache.js';
-import { isByteRangeHeader, parseRange, type ByteRange } from './range.js';
+import type { ByteRange } from '../storage/storage.js';
+import { isByteRangeHeader, parseRange } from './range.js';
 
 /** Media files are published once and never rewritten in place. */
 export const IMMUTABLE = 'private, max-age=31536000, immutable';
@@ -56,9 +57,9 @@ export function planResponse(h: RequestHeaders, file: CachedFile): ResponsePlan 
     headers: {
       'content-type': file.contentType, 'last-modified': file.lastModified, etag: file.etag, 'accept-ranges': 'bytes',
       'cache-control': cacheControl, 'content-disposition': 'inline',
-      'content-range': `bytes ${r.start}-${r.end - 1}/${size}`, 'content-length': String(r.end - r.start),
+      'content-range': `bytes ${r.start}-${r.end}/${size}`, 'content-length': String(r.end - r.start + 1),
     },
-    body: ranges, length: r.end - r.start,
+    body: ranges, length: r.end - r.start + 1,
   };
 }
 
@@ -69,7 +70,7 @@ function whole(file: CachedFile, cacheControl: string): ResponsePlan {
       'content-type': file.contentType, 'last-modified': file.lastModified, etag: file.etag, 'accept-ranges': 'bytes',
       'cache-control': cacheControl, 'content-disposition': 'inline', 'content-length': String(file.size),
     },
-    body: file.size > 0 ? [{ start: 0, end: file.size }] : [], length: file.size,
+    body: file.size > 0 ? [{ start: 0, end: file.size - 1 }] : [], length: file.size,
   };
 }
 
@@ -80,9 +81,9 @@ function multipart(file: CachedFile, cacheControl: string, ranges: ByteRange[]):
   const body: BodyItem[] = [];
   let length = 0;
   for (const r of ranges) {
-    const head = Buffer.from(`\r\n--${boundary}\r\nContent-Type: ${type}\r\nContent-Range: bytes ${r.start}-${r.end - 1}/${size}\r\n\r\n`, 'latin1');
+    const head = Buffer.from(`\r\n--${boundary}\r\nContent-Type: ${type}\r\nContent-Range: bytes ${r.start}-${r.end}/${size}\r\n\r\n`, 'latin1');
     body.push(head, r);
-    length += head.length + (r.end - r.start);
+    length += head.length + (r.end - r.start + 1);
   }
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1');
   body.push(tail);

@@ -51,7 +51,7 @@ export function sendFile(ctx: SendContext, res: ServerResponse, file: CachedFile
     res.writeHead(plan.status, plan.headers);
     const last = plan.body.length - 1;
     plan.body.forEach((item, i) => {
-      const chunk = Buffer.isBuffer(item) ? item : bytes.subarray(item.start, item.end);
+      const chunk = Buffer.isBuffer(item) ? item : bytes.subarray(item.start, item.end + 1);
       if (i === last) res.end(chunk);
       else res.write(chunk);
     });
@@ -113,12 +113,12 @@ function pump(ctx: SendContext, res: ServerResponse, file: CachedFile, items: Bo
         continue;
       }
       if (position < 0) position = item.start;
-      if (position >= item.end) {
+      if (position > item.end) {
         index++;
         position = -1;
         continue;
       }
-      const length = Math.min(MAX_POOLED, item.end - position);
+      const length = Math.min(MAX_POOLED, item.end + 1 - position);
       const buf = ctx.pool.take(length);
       reading = true;
       fs.read(file.fd, buf, 0, length, position, (err, n) => {

@@ -9,13 +9,14 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UrlSigner } from '../signing/url-signer.js';
 import type { ObjectInfo, Storage } from '../storage/storage.js';
-import { contentTypeFor } from './content-types.js';
+import { contentTypeFor } from '../storage/content-types.js';
 import type { CachedFile } from './file-cache.js';
 import { formatHttpDate } from './http-date.js';
 import { parseMediaPath } from './media-path.js';
 import { fail } from './media-route.js';
 import { hijack } from '../reply-hijack.js';
 import { planResponse } from './response-plan.js';
+import { MEDIA_DIR } from '../storage/media-keys.js';
 
 /** Published media never changes, so an object's stat can be remembered briefly. */
 const STAT_TTL_MS = 30_000;
@@ -44,7 +45,7 @@ export function registerStorageMediaRoute(app: FastifyInstance, options: { signe
     const verdict = signer.verify(media.urlPath, req.query as Record<string, unknown>);
     if (verdict === 'invalid') return fail(reply, 'SLUICE_ERR_SIGNATURE_INVALID');
     if (verdict === 'expired') return fail(reply, 'SLUICE_ERR_SIGNATURE_EXPIRED');
-    const key = `media/${media.relative}`;
+    const key = `${MEDIA_DIR}/${media.relative}`;
     const info = await statOf(key);
     if (!info) return fail(reply, 'SLUICE_ERR_MEDIA_NOT_FOUND');
     const mtime = Math.floor(info.lastModified.getTime() / 1000);
@@ -63,8 +64,8 @@ export function registerStorageMediaRoute(app: FastifyInstance, options: { signe
     try {
       for (const item of plan.body) {
         if (Buffer.isBuffer(item)) { if (!res.write(item)) await new Promise((r) => res.once('drain', r)); continue; }
-        await pipeline(await storage.get(key, { start: item.start, end: item.end - 1 }), res, { end: false });
-        meter.bytes += item.end - item.start;
+        await pipeline(await storage.get(key, item), res, { end: false });
+        meter.bytes += item.end - item.start + 1;
       }
       res.end();
     } catch (err) {

@@ -10,8 +10,9 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { contentTypeFor } from '../delivery/content-types.js';
+import { contentTypeFor } from './content-types.js';
 import type { Storage } from './storage.js';
+import { MASTER } from './media-keys.js';
 
 export class DirMirror {
   /** relative path → "mtimeMs:size" last uploaded */
@@ -37,7 +38,7 @@ export class DirMirror {
 
   async #once(): Promise<boolean> {
     const files = await listFiles(this.dir);
-    const rank = (f: string): number => (f === 'hls/master.m3u8' ? 2 : f.endsWith('.m3u8') ? 1 : 0);
+    const rank = (f: string): number => (f === MASTER ? 2 : f.endsWith('.m3u8') ? 1 : 0);
     files.sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path));
     for (const f of files) {
       const version = `${f.mtimeMs}:${f.size}`;
@@ -48,7 +49,7 @@ export class DirMirror {
       });
       this.#uploaded.set(f.path, version);
     }
-    return this.#uploaded.has('hls/master.m3u8');
+    return this.#uploaded.has(MASTER);
   }
 }
 

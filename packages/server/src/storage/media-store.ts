@@ -4,7 +4,7 @@
  * a local folder to transcode into, publishing that folder's files as they
  * appear (buckets) and reading published text (playlists, storyboard).
  *
- * Keys: originals `uploads/<id>`, derived media `media/<id>/<path>`.
+ * Keys: media-keys.ts.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { SluiceError } from '../errors.js';
 import { DirMirror } from './dir-mirror.js';
 import type { LocalLayout } from './local-layout.js';
 import type { Storage } from './storage.js';
+import { mediaKey, mediaPrefix, originalKey } from './media-keys.js';
 
 /** The disk cache's part we use (storage/disk-cache.ts). */
 export interface OriginalCache {
@@ -25,8 +26,8 @@ export interface MediaPublisher {
   sync(): Promise<boolean>;
 }
 
-export const originalKey = (id: string): string => `uploads/${id}`;
-export const mediaKey = (id: string, relative: string): string => `media/${id}/${relative}`;
+// Kept importable from here for callers written before media-keys.ts.
+export { originalKey, mediaKey } from './media-keys.js';
 
 export class MediaStore {
   constructor(
@@ -54,13 +55,13 @@ export class MediaStore {
 
   /** Clears a previous run's published media (buckets; local outDir is emptied by the pipeline). */
   async clearMedia(id: string): Promise<void> {
-    if (!this.isLocal) await this.storage.deletePrefix(`media/${id}/`);
+    if (!this.isLocal) await this.storage.deletePrefix(mediaPrefix(id));
   }
 
   publisher(id: string): MediaPublisher {
     // Local: ffmpeg already writes into the served folder, which the pipeline publishes atomically.
     if (this.isLocal) return { sync: async () => true };
-    return new DirMirror(this.storage, this.outDir(id), `media/${id}/`);
+    return new DirMirror(this.storage, this.outDir(id), mediaPrefix(id));
   }
 
   /** Removes the staging folder after a bucket transcode. */
@@ -86,7 +87,7 @@ export class MediaStore {
   async deleteVideo(id: string): Promise<void> {
     await Promise.all([
       this.storage.deletePrefix(originalKey(id)), // also uploads/<id>.json / .info
-      this.storage.deletePrefix(`media/${id}/`),
+      this.storage.deletePrefix(mediaPrefix(id)),
       this.cache?.invalidate(originalKey(id)),
       this.dropStaging(id),
     ]);

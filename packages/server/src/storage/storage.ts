@@ -19,7 +19,11 @@ export interface ObjectInfo {
   lastModified: Date;
 }
 
-/** Inclusive byte range, as in HTTP: bytes start..end. */
+/**
+ * The one byte-range type of the server: both ends inclusive, as HTTP writes
+ * them (`bytes=start-end`, `Content-Range: bytes start-end/size`), so storage
+ * reads and /media answers pass it along without converting.
+ */
 export interface ByteRange { start: number; end: number }
 
 export interface StorageCapabilities {

@@ -14,8 +14,7 @@
 import type { DataStore } from '@tus/server';
 import { SluiceError } from '../errors.js';
 import { AzureStorage, createAzureStorage, type AzureStorageOptions } from './azure.js';
-
-export const UPLOADS_PREFIX = 'uploads/';
+import { UPLOADS_PREFIX } from './media-keys.js';
 
 type ContainerClient = AzureStorage['container'];
 

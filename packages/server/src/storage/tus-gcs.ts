@@ -9,9 +9,7 @@
 import type { DataStore } from '@tus/server';
 import { SluiceError } from '../errors.js';
 import { createGcsClient, loadGcs, type GcsBucket, type GcsStorageOptions } from './gcs.js';
-
-/** Where uploads live in the bucket (the server's fixed layout: originals at uploads/<videoId>). */
-export const GCS_UPLOAD_PREFIX = 'uploads/';
+import { UPLOADS_PREFIX } from './media-keys.js';
 
 export async function createGcsTusStore(options: GcsStorageOptions): Promise<DataStore> {
   const gcs = await loadGcs();
@@ -22,7 +20,7 @@ export async function createGcsTusStore(options: GcsStorageOptions): Promise<Dat
     throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'SLUICE_STORAGE=gcs needs the package @tus/gcs-store for uploads: npm install @tus/gcs-store', { cause: err });
   }
   const bucket = createGcsClient(gcs, options).bucket(options.bucket);
-  return new store.GCSStore({ bucket: prefixed(bucket, GCS_UPLOAD_PREFIX) });
+  return new store.GCSStore({ bucket: prefixed(bucket, UPLOADS_PREFIX) });
 }
 
 /**

@@ -9,6 +9,7 @@ import type { DataStore, Upload } from '@tus/server';
 import type { Readable } from 'node:stream';
 import { SluiceError } from '../errors.js';
 import { importPeer, s3ClientConfig, type S3StorageOptions } from './s3.js';
+import { UPLOADS_PREFIX } from './media-keys.js';
 
 export interface S3TusStoreOptions extends S3StorageOptions {
   /** SLUICE_MAX_UPLOAD: the part size is chosen so this fits in S3's 10,000 parts. Default 20 GB. */
@@ -17,7 +18,6 @@ export interface S3TusStoreOptions extends S3StorageOptions {
   expirationPeriodInMilliseconds?: number;
 }
 
-export const UPLOADS_PREFIX = 'uploads/';
 const MiB = 1024 * 1024;
 /** S3 multipart rules: every part but the last ≥ 5 MiB, ≤ 5 GiB; at most 10,000 parts. */
 const S3_MIN_PART = 5 * MiB;

@@ -11,6 +11,7 @@ import { HlsPublisher } from './hls-publish.js';
 import { fileUrl, inputPolicy } from './input-policy.js';
 import { MAXRATE_FACTOR, type Rendition } from './ladder.js';
 import type { ProbeResult } from './probe.js';
+import { MASTER_NAME, playlistName } from '../storage/media-keys.js';
 
 export interface HlsJobOptions {
   input: string;
@@ -79,10 +80,10 @@ export function hlsArgs(o: HlsJobOptions): { complexFilter: string; outputOption
     // ffmpeg 5.1 names init files init_<N>.mp4 by variant position whatever this says (FINDINGS.md).
     '-hls_fmp4_init_filename', 'init.mp4',
     '-hls_segment_filename', join(o.hlsDir, '%v', 'seg_%05d.m4s'),
-    '-master_pl_name', 'master.m3u8', // ffmpeg's own master stays in workDir; we write ours
+    '-master_pl_name', MASTER_NAME, // ffmpeg's own master stays in workDir; we write ours
     '-var_stream_map', streamMap,
   );
-  return { complexFilter: [...split, ...scaled].join(';'), outputOptions: out, output: join(o.workDir, '%v.m3u8') };
+  return { complexFilter: [...split, ...scaled].join(';'), outputOptions: out, output: join(o.workDir, playlistName('%v')) };
 }
 
 /** Runs the ladder; resolves when every playlist is complete (ENDLIST) and published. */

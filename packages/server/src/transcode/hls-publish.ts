@@ -13,6 +13,7 @@ import { SluiceError } from '../errors.js';
 import { codecsFromInit } from './codecs.js';
 import { copyFileAtomic, writeFileAtomic } from './fs-atomic.js';
 import type { Rendition } from './ladder.js';
+import { MASTER_NAME, playlistName } from '../storage/media-keys.js';
 
 export interface PublisherOptions {
   /** Where ffmpeg writes `<name>.m3u8` and `init_<N>.mp4`. */
@@ -141,7 +142,7 @@ export class HlsPublisher {
     for (const r of renditions) {
       let source: string;
       try {
-        source = await readFile(join(workDir, `${r.name}.m3u8`), 'utf8');
+        source = await readFile(join(workDir, playlistName(r.name)), 'utf8');
       } catch {
         continue; // not written yet
       }
@@ -154,12 +155,12 @@ export class HlsPublisher {
         await copyFileAtomic(join(workDir, basename(pub.mapUri)), join(hlsDir, r.name, 'init.mp4'));
         this.#initCopied.add(r.name);
       }
-      await writeFileAtomic(join(hlsDir, `${r.name}.m3u8`), pub.text);
+      await writeFileAtomic(join(hlsDir, playlistName(r.name)), pub.text);
       this.#seen.set(r.name, source);
       this.#segments.set(r.name, pub.segments);
     }
     if (!this.#masterWritten && renditions.every((r) => (this.#segments.get(r.name) ?? 0) > 0)) {
-      await writeFileAtomic(join(hlsDir, 'master.m3u8'), await this.#master());
+      await writeFileAtomic(join(hlsDir, MASTER_NAME), await this.#master());
       this.#masterWritten = true;
       this.#o.onPlayable?.();
     }
@@ -177,7 +178,7 @@ export class HlsPublisher {
         `RESOLUTION=${r.width}x${r.height}`,
       ];
       if (frameRate > 0 && frameRate <= 120) attrs.push(`FRAME-RATE=${frameRate.toFixed(3)}`);
-      lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, `${r.name}.m3u8`);
+      lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, playlistName(r.name));
     }
     return `${lines.join('\n')}\n`;
   }

@@ -15,6 +15,7 @@ import { probe, type ProbeResult } from './probe.js';
 import { redactPaths } from './redact-paths.js';
 import { writeStoryboard } from './storyboard.js';
 import { checkWorkLimits, type WorkLimits } from './work-limits.js';
+import { HLS_DIR, MASTER, MP4, POSTER, STORYBOARD_IMAGE, STORYBOARD_VTT, playlistFile } from '../storage/media-keys.js';
 
 export interface ProcessOptions {
   input: string;
@@ -76,7 +77,7 @@ export async function processVideo(opts: ProcessOptions): Promise<ProcessResult>
 
 async function run(opts: ProcessOptions): Promise<ProcessResult> {
   const { outDir, signal } = opts;
-  const hlsDir = join(outDir, 'hls');
+  const hlsDir = join(outDir, HLS_DIR);
   const workDir = join(outDir, '.work');
   const progress = progressReporter(opts.onProgress);
   const check = (): void => { if (signal?.aborted) throw abortReason(signal); };
@@ -119,12 +120,12 @@ async function run(opts: ProcessOptions): Promise<ProcessResult> {
       await hls(encoder);
     }
     const small = fallbackRendition(renditions);
-    await writeMp4Fallback(hlsDir, small.name, join(outDir, 'video.mp4'), step(SHARE.hls, SHARE.mp4));
+    await writeMp4Fallback(hlsDir, small.name, join(outDir, MP4), step(SHARE.hls, SHARE.mp4));
     check();
-    await writePoster(opts.input, p, small, join(outDir, 'poster.jpg'), step(SHARE.hls + SHARE.mp4, SHARE.poster));
+    await writePoster(opts.input, p, small, join(outDir, POSTER), step(SHARE.hls + SHARE.mp4, SHARE.poster));
     check();
     const smallest = renditions[renditions.length - 1] ?? small;
-    await writeStoryboard(hlsDir, smallest, p.duration, join(outDir, 'storyboard.jpg'), join(outDir, 'storyboard.vtt'),
+    await writeStoryboard(hlsDir, smallest, p.duration, join(outDir, STORYBOARD_IMAGE), join(outDir, STORYBOARD_VTT),
       step(1 - SHARE.storyboard, SHARE.storyboard));
   } finally {
     await rm(workDir, { recursive: true, force: true });
@@ -135,12 +136,12 @@ async function run(opts: ProcessOptions): Promise<ProcessResult> {
     renditions,
     encoder,
     files: {
-      master: 'hls/master.m3u8',
-      playlists: Object.fromEntries(renditions.map((r) => [r.name, `hls/${r.name}.m3u8`])),
-      mp4: 'video.mp4',
-      poster: 'poster.jpg',
-      storyboardVtt: 'storyboard.vtt',
-      storyboardImage: 'storyboard.jpg',
+      master: MASTER,
+      playlists: Object.fromEntries(renditions.map((r) => [r.name, playlistFile(r.name)])),
+      mp4: MP4,
+      poster: POSTER,
+      storyboardVtt: STORYBOARD_VTT,
+      storyboardImage: STORYBOARD_IMAGE,
     },
   };
 }

@@ -7,10 +7,11 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { playlistName } from '../storage/media-keys.js';
 
 /** Paths (under hlsDir) of `name`'s init segment and segments, in playback order. */
 export async function renditionFiles(hlsDir: string, name: string): Promise<string[]> {
-  const playlist = await readFile(join(hlsDir, `${name}.m3u8`), 'utf8');
+  const playlist = await readFile(join(hlsDir, playlistName(name)), 'utf8');
   const files: string[] = [];
   for (const line of playlist.split('\n')) {
     const map = /^#EXT-X-MAP:URI="([^"]+)"/.exec(line);

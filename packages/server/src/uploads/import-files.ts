@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Services } from '../services.js';
-import { originalKey } from '../storage/media-store.js';
+import { originalKey } from '../storage/media-keys.js';
 
 export async function importFiles(s: Services, files: string[]): Promise<string[]> {
   const sizes = new Map<string, number>();

@@ -6,7 +6,7 @@
  * start and every RECONCILE_MS, on one node at a time (queue/exclusive.ts).
  */
 import type { Services } from '../services.js';
-import { originalKey } from '../storage/media-store.js';
+import { originalKey } from '../storage/media-keys.js';
 
 export const RECONCILE_MS = 30_000;
 /** A finished upload's own node queues it within moments; only older ones are the reconciler's. */

@@ -16,7 +16,7 @@ import { SluiceError, errorBody, type ErrorCode } from '../errors.js';
 import { hijack } from '../reply-hijack.js';
 import type { Services } from '../services.js';
 import { createTusDatastore } from '../storage/create-storage.js';
-import { originalKey } from '../storage/media-store.js';
+import { originalKey } from '../storage/media-keys.js';
 import { checkUploadRequest, type UploadAccess } from './upload-access.js';
 import { uploadSegment } from './upload-capability.js';
 import { sluiceErrorForTus, type TusFailure } from './tus-errors.js';

@@ -16,6 +16,7 @@ import { SluiceError } from '../errors.js';
 import type { Services } from '../services.js';
 import { findVideo } from './video-routes.js';
 import { baseUrl, mediaTtlFor, mediaUrl, playbackTokenFor } from './status-document.js';
+import { HLS_DIR, MASTER, MASTER_NAME, STORYBOARD_VTT, playlistFile } from '../storage/media-keys.js';
 
 const RENDITION = /^[a-z0-9_-]{1,32}$/i;
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:|^\//i;
@@ -65,23 +66,23 @@ export function registerPlaylistRoutes(s: Services): void {
     const file = (req.params as { file: string }).file;
     const token = encodeURIComponent(playbackTokenFor(s, auth, video.id));
     const linear = linearExpiry(req);
-    if (file === 'master.m3u8') {
+    if (file === MASTER_NAME) {
       // Variant playlists are fetched from this same route, carrying the same token (and expiry flag).
       const query = `token=${token}${linear ? '&expiry=linear' : ''}`;
-      const text = await s.media.readText(video.id, 'hls/master.m3u8');
+      const text = await s.media.readText(video.id, MASTER);
       return send(reply, 'application/vnd.apple.mpegurl', rewritePlaylistUris(text, (uri) => (ABSOLUTE.test(uri) ? uri : `${uri}${uri.includes('?') ? '&' : '?'}${query}`)));
     }
     const m = /^(.+)\.m3u8$/.exec(file);
     if (!m || !RENDITION.test(m[1]!)) throw new SluiceError('SLUICE_ERR_VIDEO_NOT_FOUND', 'No such rendition.');
-    const text = await s.media.readText(video.id, `hls/${m[1]}.m3u8`);
+    const text = await s.media.readText(video.id, playlistFile(m[1]!));
     const offsets = linear ? linearPlaylistTimes(text) : undefined;
-    return send(reply, 'application/vnd.apple.mpegurl', await rewriteMediaUris(s, req, auth, video.id, text, rewritePlaylistUris, 'hls/', offsets));
+    return send(reply, 'application/vnd.apple.mpegurl', await rewriteMediaUris(s, req, auth, video.id, text, rewritePlaylistUris, `${HLS_DIR}/`, offsets));
   });
 
-  app.get('/api/videos/:id/storyboard.vtt', async (req, reply) => {
+  app.get(`/api/videos/:id/${STORYBOARD_VTT}`, async (req, reply) => {
     const { auth, video } = await guard(req);
     if (video.status !== 'ready') throw new SluiceError('SLUICE_ERR_VIDEO_NOT_READY');
-    const text = await s.media.readText(video.id, 'storyboard.vtt');
+    const text = await s.media.readText(video.id, STORYBOARD_VTT);
     return send(reply, 'text/vtt; charset=utf-8', await rewriteMediaUris(s, req, auth, video.id, text, rewriteVttUris, ''));
   });
 }

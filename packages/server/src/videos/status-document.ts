@@ -9,8 +9,9 @@ import type { SluiceConfig } from '../config.js';
 import type { VideoRecord } from '../db/store.js';
 import type { UrlSigner } from '../signing/url-signer.js';
 import type { LocalLayout } from '../storage/local-layout.js';
-import { mediaKey, type MediaStore } from '../storage/media-store.js';
-import { contentTypeFor } from '../delivery/content-types.js';
+import { MASTER, MP4, POSTER, STORYBOARD_VTT, mediaKey } from '../storage/media-keys.js';
+import type { MediaStore } from '../storage/media-store.js';
+import { contentTypeFor } from '../storage/content-types.js';
 import { type Authenticated, mintToken } from '../auth/tokens.js';
 
 export type { StatusDocument };
@@ -84,11 +85,11 @@ export async function buildStatusDocument(ctx: LinkContext, req: FastifyRequest,
   if (!v.playable) return doc;
   const origin = baseUrl(ctx.config, req);
   const token = encodeURIComponent(playbackTokenFor(ctx, auth, v.id));
-  doc.hls = `${origin}/api/videos/${v.id}/hls/master.m3u8?token=${token}`;
+  doc.hls = `${origin}/api/videos/${v.id}/${MASTER}?token=${token}`;
   if (v.status === 'ready') {
     const exp = Math.floor(Date.now() / 1000) + mediaTtlFor(ctx.config, auth);
-    [doc.mp4, doc.poster] = await Promise.all([mediaUrl(ctx, origin, v.id, 'video.mp4', exp), mediaUrl(ctx, origin, v.id, 'poster.jpg', exp)]);
-    doc.storyboard = `${origin}/api/videos/${v.id}/storyboard.vtt?token=${token}`;
+    [doc.mp4, doc.poster] = await Promise.all([mediaUrl(ctx, origin, v.id, MP4, exp), mediaUrl(ctx, origin, v.id, POSTER, exp)]);
+    doc.storyboard = `${origin}/api/videos/${v.id}/${STORYBOARD_VTT}?token=${token}`;
     doc.expiresAt = new Date(exp * 1000).toISOString();
   }
   return doc;

@@ -8,7 +8,7 @@ import { SluiceError } from '../errors.js';
 import { hijack } from '../reply-hijack.js';
 import type { VideoRecord } from '../db/store.js';
 import type { Services } from '../services.js';
-import { VIDEO_ID } from '../storage/local-layout.js';
+import { isVideoId } from '../storage/media-keys.js';
 import { buildStatusDocument } from './status-document.js';
 
 const TERMINAL = new Set(['ready', 'failed']);
@@ -16,7 +16,7 @@ const HEARTBEAT_MS = 15_000;
 
 export async function findVideo(s: Services, req: FastifyRequest): Promise<VideoRecord> {
   const { id } = req.params as { id: string };
-  const video = VIDEO_ID.test(id) ? await s.store.getVideo(id) : undefined;
+  const video = isVideoId(id) ? await s.store.getVideo(id) : undefined;
   if (!video) throw new SluiceError('SLUICE_ERR_VIDEO_NOT_FOUND');
   return video;
 }

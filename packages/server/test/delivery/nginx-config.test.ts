@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MEDIA_TYPES } from '../../src/delivery/content-types.js';
+import { MEDIA_TYPES } from '../../src/storage/content-types.js';
 import { renderNginxConfig } from '../../src/delivery/nginx-config.js';
 import { IMMUTABLE } from '../../src/delivery/response-plan.js';
 import { createUrlSigner } from '../../src/signing/url-signer.js';

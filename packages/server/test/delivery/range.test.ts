@@ -6,8 +6,8 @@ import { evaluatePreconditions, ifRangeAllows } from '../../src/delivery/conditi
 
 // Behaviour against real nginx is checked in nginx-parity.test.ts; these pin the edges it cannot reach cheaply.
 
-test('parseRange: ranges are [start, end) and kept in the order sent', () => {
-  assert.deepEqual(parseRange('bytes=10-19,-5,0-0', 100), { kind: 'ranges', ranges: [{ start: 10, end: 20 }, { start: 95, end: 100 }, { start: 0, end: 1 }] });
+test('parseRange: ranges are [start, end] (inclusive) and kept in the order sent', () => {
+  assert.deepEqual(parseRange('bytes=10-19,-5,0-0', 100), { kind: 'ranges', ranges: [{ start: 10, end: 19 }, { start: 95, end: 99 }, { start: 0, end: 0 }] });
 });
 
 test('parseRange: no header, short header or another unit → whole', () => {
@@ -20,8 +20,8 @@ test('parseRange: max_ranges exceeded → whole (nginx max_ranges)', () => {
 });
 
 test('parseRange: numbers past 2^53 behave as "past the end", past off_t → unsatisfiable', () => {
-  assert.deepEqual(parseRange('bytes=90-9007199254740993', 100), { kind: 'ranges', ranges: [{ start: 90, end: 100 }] });
-  assert.deepEqual(parseRange('bytes=-9223372036854775807', 100), { kind: 'ranges', ranges: [{ start: 0, end: 100 }] });
+  assert.deepEqual(parseRange('bytes=90-9007199254740993', 100), { kind: 'ranges', ranges: [{ start: 90, end: 99 }] });
+  assert.deepEqual(parseRange('bytes=-9223372036854775807', 100), { kind: 'ranges', ranges: [{ start: 0, end: 99 }] });
   assert.deepEqual(parseRange('bytes=-9223372036854775808', 100), { kind: 'unsatisfiable' });
 });
 

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { originalKey } from '../../src/storage/media-store.js';
+import { originalKey } from '../../src/storage/media-keys.js';
 import { SETTLE_MS, reconcile } from '../../src/uploads/reconcile.js';
 import { getStatus, waitSettled } from '../support/api.js';
 import { FIXTURES } from '../support/test-app.js';

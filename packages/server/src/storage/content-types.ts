@@ -1,6 +1,8 @@
 /**
  * Content-Type by file extension for media files. One table, used by the
- * route and rendered into the nginx config, so both servers answer alike.
+ * /media route, by uploads to a bucket (dir-mirror.ts) and rendered into the
+ * nginx config, so every server answers alike. It lives in storage/ because
+ * delivery/ depends on storage/, never the other way round.
  */
 export const MEDIA_TYPES: Readonly<Record<string, string>> = {
   m3u8: 'application/vnd.apple.mpegurl',
