@@ -11,8 +11,10 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import { registerTokenRoutes } from './auth/token-routes.js';
 import { authenticate, registerJwt } from './auth/tokens.js';
 import type { SluiceConfig } from './config.js';
+import { createBucketSource } from './delivery/bucket-source.js';
+import { createDiskSource } from './delivery/disk-source.js';
 import { registerMediaRoute } from './delivery/media-route.js';
-import { registerStorageMediaRoute } from './delivery/storage-route.js';
+import type { MediaSource } from './delivery/media-source.js';
 import { SluiceError, errorBody, isSluiceError } from './errors.js';
 import { registerDemoHostGuard } from './http/demo-host-guard.js';
 import { redactUrl } from './http/log-redaction.js';
@@ -106,14 +108,24 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
   const runtime = await openRuntime(config, layout, app.log);
   const { store, events } = runtime;
   const storage = await createStorage(config);
+  // Scale-out: processes may share a cache disk, so each has its own scratch folder (and removes only its own).
+  const scratch = runtime.mode === 'embedded' ? config.cacheDir : join(config.cacheDir, 'nodes', randomBytes(8).toString('hex'));
+  // Local disk or a bucket, chosen here once: buckets get originals through a disk cache (transcodes
+  // are staged under it) and /media bytes by ranged reads; local disk gets its folders and the fd-cached source.
+  let cache: DiskCache | undefined;
+  let proxied: ReturnType<typeof createBucketSource> | undefined;
+  // A factory: a worker serves no /media, so it opens no descriptor cache.
+  let mediaSource: () => MediaSource;
   if (storage.kind === 'local') {
     mkdirSync(layout.mediaRoot, { recursive: true });
     mkdirSync(layout.uploadsDir, { recursive: true });
+    mediaSource = () => createDiskSource({ mediaRoot: layout.mediaRoot });
+  } else {
+    cache = new DiskCache({ dir: join(scratch, 'originals'), maxBytes: config.cacheMaxBytes, maxAgeSeconds: config.cacheTtlSeconds });
+    const bucket = createBucketSource(storage);
+    proxied = bucket;
+    mediaSource = () => bucket;
   }
-  // Buckets: originals come through a disk cache; transcodes are staged under it.
-  // Scale-out: processes may share a cache disk, so each has its own scratch folder (and removes only its own).
-  const scratch = runtime.mode === 'embedded' ? config.cacheDir : join(config.cacheDir, 'nodes', randomBytes(8).toString('hex'));
-  const cache = storage.kind === 'local' ? undefined : new DiskCache({ dir: join(scratch, 'originals'), maxBytes: config.cacheMaxBytes, maxAgeSeconds: config.cacheTtlSeconds });
   await cache?.open();
   const media = new MediaStore(storage, layout, cache, join(scratch, 'work'));
   const queue = new Jobs({ config, store, media, engine: runtime.engine, changed: (videoId) => events.changed(videoId), log: app.log });
@@ -142,8 +154,7 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
   await registerUploadRoutes(services);
   registerVideoRoutes(services);
   registerPlaylistRoutes(services);
-  const proxied = storage.kind === 'local' ? undefined : registerStorageMediaRoute(app, { signer, storage });
-  if (!proxied) registerMediaRoute(app, { signer, mediaRoot: layout.mediaRoot });
+  registerMediaRoute(app, { signer, source: mediaSource() });
   app.get('/api/admin/jobs', async (req) => {
     authenticate(app, req, { aud: [] });
     return { ...(await queue.status()), storage: { kind: storage.kind, delivery: config.delivery, ...(proxied ? { proxiedBytes: proxied.bytes } : {}) }, ...(cache ? { cache: cache.stats() } : {}) };

@@ -1,22 +1,20 @@
 /**
- * GET/HEAD /media/* when media lives in a bucket (`proxy` delivery, and the
- * fallback of `direct` when presigning fails): the same path checks,
- * signature semantics and Range answers as the local route (the same
+ * /media bytes from a bucket (`proxy` delivery, and the fallback of `direct`
+ * when presigning fails): the same Range answers as from disk (the same
  * planResponse), with the bytes of each range streamed from the backend's
  * own ranged read — never the whole object for a range.
  */
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { UrlSigner } from '../signing/url-signer.js';
-import type { ObjectInfo, Storage } from '../storage/storage.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { hijack } from '../reply-hijack.js';
 import { contentTypeFor } from '../storage/content-types.js';
+import { MEDIA_DIR } from '../storage/media-keys.js';
+import type { ObjectInfo, Storage } from '../storage/storage.js';
 import type { CachedFile } from './file-cache.js';
 import { formatHttpDate } from './http-date.js';
-import { parseMediaPath } from './media-path.js';
-import { fail } from './media-route.js';
-import { hijack } from '../reply-hijack.js';
+import { fail, sendBodiless } from './media-reply.js';
+import type { MediaSource } from './media-source.js';
 import { planResponse } from './response-plan.js';
-import { MEDIA_DIR } from '../storage/media-keys.js';
 
 /** Published media never changes, so an object's stat can be remembered briefly. */
 const STAT_TTL_MS = 30_000;
@@ -25,9 +23,8 @@ const STAT_MAX = 5000;
 /** Media bytes the server streamed from the bucket (0 when `direct` delivery works). */
 export interface ProxyMeter { readonly bytes: number }
 
-export function registerStorageMediaRoute(app: FastifyInstance, options: { signer: UrlSigner; storage: Storage }): ProxyMeter {
-  const meter = { bytes: 0 };
-  const { signer, storage } = options;
+export function createBucketSource(storage: Storage): MediaSource & ProxyMeter {
+  let bytes = 0;
   const stats = new Map<string, { info: ObjectInfo | undefined; at: number }>();
   const statOf = async (key: string): Promise<ObjectInfo | undefined> => {
     const hit = stats.get(key);
@@ -38,14 +35,8 @@ export function registerStorageMediaRoute(app: FastifyInstance, options: { signe
     return info;
   };
 
-  const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const q = req.url.indexOf('?');
-    const media = parseMediaPath(q < 0 ? req.url : req.url.slice(0, q));
-    if (media === null) return fail(reply, 'SLUICE_ERR_MEDIA_PATH_INVALID');
-    const verdict = signer.verify(media.urlPath, req.query as Record<string, unknown>);
-    if (verdict === 'invalid') return fail(reply, 'SLUICE_ERR_SIGNATURE_INVALID');
-    if (verdict === 'expired') return fail(reply, 'SLUICE_ERR_SIGNATURE_EXPIRED');
-    const key = `${MEDIA_DIR}/${media.relative}`;
+  const serve = async (req: FastifyRequest, reply: FastifyReply, relative: string): Promise<void> => {
+    const key = `${MEDIA_DIR}/${relative}`;
     const info = await statOf(key);
     if (!info) return fail(reply, 'SLUICE_ERR_MEDIA_NOT_FOUND');
     const mtime = Math.floor(info.lastModified.getTime() / 1000);
@@ -54,10 +45,7 @@ export function registerStorageMediaRoute(app: FastifyInstance, options: { signe
       contentType: contentTypeFor(key), young: false,
     };
     const plan = planResponse(req.headers, file);
-    if (!('body' in plan)) {
-      if (plan.status === 304) return void reply.code(304).headers(plan.headers).send();
-      return fail(reply, plan.status === 412 ? 'SLUICE_ERR_MEDIA_PRECONDITION_FAILED' : 'SLUICE_ERR_RANGE_NOT_SATISFIABLE', plan.headers);
-    }
+    if (!('body' in plan)) return sendBodiless(reply, plan);
     const res = hijack(reply);
     res.writeHead(plan.status, plan.headers);
     if (req.method === 'HEAD') { res.end(); return; }
@@ -65,7 +53,7 @@ export function registerStorageMediaRoute(app: FastifyInstance, options: { signe
       for (const item of plan.body) {
         if (Buffer.isBuffer(item)) { if (!res.write(item)) await new Promise((r) => res.once('drain', r)); continue; }
         await pipeline(await storage.get(key, item), res, { end: false });
-        meter.bytes += item.end - item.start + 1;
+        bytes += item.end - item.start + 1;
       }
       res.end();
     } catch (err) {
@@ -74,7 +62,9 @@ export function registerStorageMediaRoute(app: FastifyInstance, options: { signe
     }
   };
 
-  app.route({ method: ['GET', 'HEAD'], url: '/media/*', logLevel: 'warn', handler });
-  return meter;
+  return {
+    serve,
+    close: () => undefined,
+    get bytes() { return bytes; },
+  };
 }
-
