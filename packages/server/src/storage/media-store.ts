@@ -29,44 +29,77 @@ export interface MediaPublisher {
 // Kept importable from here for callers written before media-keys.ts.
 export { originalKey, mediaKey } from './media-keys.js';
 
+/** Where a video's bytes sit while it is transcoded: decided once per store, from the backend. */
+interface Placement {
+  openOriginal(id: string): Promise<{ path: string; release(): void }>;
+  outDir(id: string): string;
+  clearMedia(id: string): Promise<void>;
+  publisher(id: string): MediaPublisher;
+  dropStaging(id: string): Promise<void>;
+}
+
+/** Local disk: the original is already a file, and ffmpeg writes into the served folder. */
+function onDisk(layout: LocalLayout): Placement {
+  return {
+    openOriginal: async (id) => ({ path: layout.original(id), release: () => undefined }),
+    outDir: (id) => layout.mediaDir(id),
+    // The pipeline empties outDir itself.
+    clearMedia: async () => undefined,
+    // The pipeline publishes the served folder atomically.
+    publisher: () => ({ sync: async () => true }),
+    dropStaging: async () => undefined,
+  };
+}
+
+/** A bucket: originals through the disk cache, transcodes staged locally and mirrored up as they appear. */
+function inBucket(storage: Storage, cache: OriginalCache | undefined, workRoot: string): Placement {
+  const outDir = (id: string): string => join(workRoot, id);
+  return {
+    openOriginal: async (id) => {
+      if (!cache) throw new Error('bucket storage needs the original cache');
+      return cache.acquire(storage, originalKey(id));
+    },
+    outDir,
+    clearMedia: async (id) => { await storage.deletePrefix(mediaPrefix(id)); },
+    publisher: (id) => new DirMirror(storage, outDir(id), mediaPrefix(id)),
+    dropStaging: async (id) => { await rm(outDir(id), { recursive: true, force: true }); },
+  };
+}
+
 export class MediaStore {
+  readonly #place: Placement;
+
   constructor(
     readonly storage: Storage,
-    private readonly layout: LocalLayout,
+    layout: LocalLayout,
     private readonly cache: OriginalCache | undefined,
-    private readonly workRoot: string,
-  ) {}
-
-  get isLocal(): boolean {
-    return this.storage.kind === 'local';
+    workRoot: string,
+  ) {
+    this.#place = storage.kind === 'local' ? onDisk(layout) : inBucket(storage, cache, workRoot);
   }
 
   /** The original as a local file, held until release(). */
-  async openOriginal(id: string): Promise<{ path: string; release(): void }> {
-    if (this.isLocal) return { path: this.layout.original(id), release: () => undefined };
-    if (!this.cache) throw new Error('bucket storage needs the original cache');
-    return this.cache.acquire(this.storage, originalKey(id));
+  openOriginal(id: string): Promise<{ path: string; release(): void }> {
+    return this.#place.openOriginal(id);
   }
 
   /** The folder ffmpeg writes into: the served folder for local disk, a staging folder for buckets. */
   outDir(id: string): string {
-    return this.isLocal ? this.layout.mediaDir(id) : join(this.workRoot, id);
+    return this.#place.outDir(id);
   }
 
   /** Clears a previous run's published media (buckets; local outDir is emptied by the pipeline). */
-  async clearMedia(id: string): Promise<void> {
-    if (!this.isLocal) await this.storage.deletePrefix(mediaPrefix(id));
+  clearMedia(id: string): Promise<void> {
+    return this.#place.clearMedia(id);
   }
 
   publisher(id: string): MediaPublisher {
-    // Local: ffmpeg already writes into the served folder, which the pipeline publishes atomically.
-    if (this.isLocal) return { sync: async () => true };
-    return new DirMirror(this.storage, this.outDir(id), mediaPrefix(id));
+    return this.#place.publisher(id);
   }
 
   /** Removes the staging folder after a bucket transcode. */
-  async dropStaging(id: string): Promise<void> {
-    if (!this.isLocal) await rm(this.outDir(id), { recursive: true, force: true });
+  dropStaging(id: string): Promise<void> {
+    return this.#place.dropStaging(id);
   }
 
   /** A published text file (playlist, storyboard track). */
