@@ -10,7 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -124,8 +124,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       SLUICE_DELIVERY: 'proxy', SLUICE_SEGMENT_SECONDS: '2',
       ...options.env,
     };
-    const cli = (args: string[], extra: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> =>
-      run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env, SLUICE_DATA_DIR: mkdtempSync(join(tmpdir(), 'sluice-cli-')), ...extra } });
+    const cliDir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
+    stoppers.push(async () => rmSync(cliDir, { recursive: true, force: true }));
+    const cli = (args: string[]): Promise<{ stdout: string; stderr: string }> =>
+      run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env, SLUICE_DATA_DIR: cliDir } });
 
     if (options.migrate !== false) {
       try {
