@@ -1,7 +1,9 @@
 /**
  * buildApp(options): the only place that wires the parts together.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
@@ -9,8 +11,6 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import { registerTokenRoutes } from './auth/token-routes.js';
 import { authenticate, registerJwt } from './auth/tokens.js';
 import type { SluiceConfig } from './config.js';
-import { openDatabase } from './db/database.js';
-import { Repository } from './db/repository.js';
 import { registerMediaRoute } from './delivery/media-route.js';
 import { registerStorageMediaRoute } from './delivery/storage-route.js';
 import { SluiceError, errorBody, isSluiceError } from './errors.js';
@@ -23,18 +23,21 @@ import { createStorage } from './storage/create-storage.js';
 import { DiskCache } from './storage/disk-cache.js';
 import { LocalLayout } from './storage/local-layout.js';
 import { MediaStore } from './storage/media-store.js';
-import { JobQueue } from './transcode/job-queue.js';
+import { openRuntime } from './runtime.js';
+import { Jobs } from './transcode/jobs.js';
+import { scheduleReconciler } from './uploads/reconcile.js';
 import { registerUploadRoutes } from './uploads/tus-endpoint.js';
 import { redactUploadKeys } from './uploads/upload-capability.js';
 import { registerPlaylistRoutes } from './videos/playlist-routes.js';
-import { VideoEvents } from './videos/video-events.js';
 import { registerVideoRoutes } from './videos/video-routes.js';
 
 export interface BuildAppOptions {
   config: SluiceConfig;
   logger?: FastifyServerOptions['logger'];
-  /** Start the job queue when the app is ready (default true). */
+  /** Run transcode jobs in this process once the app is ready (default true; `sluice start` passes SLUICE_PROCESS_JOBS). */
   processJobs?: boolean;
+  /** `api` (default): the HTTP API. `worker` (`sluice worker`): jobs only, with GET /healthz. */
+  role?: 'api' | 'worker';
   /** Where the default logger writes (default stdout). */
   logStream?: NodeJS.WritableStream;
 }
@@ -46,7 +49,7 @@ declare module 'fastify' {
 /** Every header a browser must be allowed to read on cross-origin responses. */
 const EXPOSED_HEADERS = ['Sluice-Video-Id', 'Sluice-Video-Token', 'Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'Location', 'Upload-Offset', 'Upload-Length', 'Upload-Expires', 'Tus-Resumable', 'Tus-Version', 'Tus-Max-Size', 'Tus-Extension'];
 
-export async function buildApp({ config, logger, processJobs = true, logStream }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, logger, processJobs = true, role = 'api', logStream }: BuildAppOptions): Promise<FastifyInstance> {
   if (!config.secret) throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'buildApp needs config.secret: call resolveSecret(config) first.');
   const trustPeer = compileProxyTrust(config.trustProxy);
   const app = Fastify({
@@ -100,24 +103,41 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
   }
 
   const layout = new LocalLayout(config.dataDir);
-  const db = openDatabase(layout.dbFile);
-  const repo = new Repository(db);
-  const events = new VideoEvents();
+  const runtime = await openRuntime(config, layout, app.log);
+  const { store, events } = runtime;
   const storage = await createStorage(config);
   if (storage.kind === 'local') {
     mkdirSync(layout.mediaRoot, { recursive: true });
     mkdirSync(layout.uploadsDir, { recursive: true });
   }
   // Buckets: originals come through a disk cache; transcodes are staged under it.
-  const cache = storage.kind === 'local' ? undefined : new DiskCache({ dir: join(config.cacheDir, 'originals'), maxBytes: config.cacheMaxBytes, maxAgeSeconds: config.cacheTtlSeconds });
+  // Scale-out: processes may share a cache disk, so each has its own scratch folder (and removes only its own).
+  const scratch = runtime.mode === 'embedded' ? config.cacheDir : join(config.cacheDir, 'nodes', randomBytes(8).toString('hex'));
+  const cache = storage.kind === 'local' ? undefined : new DiskCache({ dir: join(scratch, 'originals'), maxBytes: config.cacheMaxBytes, maxAgeSeconds: config.cacheTtlSeconds });
   await cache?.open();
-  const media = new MediaStore(storage, layout, cache, join(config.cacheDir, 'work'));
-  const queue = new JobQueue({ config, repo, media, events, log: app.log });
+  const media = new MediaStore(storage, layout, cache, join(scratch, 'work'));
+  const queue = new Jobs({ config, store, media, engine: runtime.engine, changed: (videoId) => events.changed(videoId), log: app.log });
   const signer = createUrlSigner({ mode: config.signing, secret: config.secret });
-  const services: Services = { app, config, repo, layout, media, signer, events, queue };
+  const services: Services = { app, config, store, layout, media, signer, events, mode: runtime.mode, locker: runtime.locker, exclusive: runtime.exclusive, queue };
   app.decorate('sluice', services);
+  const closeAll = async (): Promise<void> => {
+    await queue.stop();
+    await cache?.close();
+    if (scratch !== config.cacheDir) await rm(scratch, { recursive: true, force: true });
+    await storage.close();
+    await runtime.close();
+  };
+
+  if (role === 'worker') {
+    app.get('/healthz', async () => ({ ok: true, role: 'worker', running: queue.runningHere }));
+    scheduleReconciler(services);
+    app.addHook('onReady', async () => queue.start());
+    app.addHook('onClose', closeAll);
+    return app;
+  }
 
   app.get('/healthz', async () => ({ ok: true }));
+  scheduleReconciler(services);
   registerTokenRoutes(app, config);
   await registerUploadRoutes(services);
   registerVideoRoutes(services);
@@ -126,7 +146,7 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
   if (!proxied) registerMediaRoute(app, { signer, mediaRoot: layout.mediaRoot });
   app.get('/api/admin/jobs', async (req) => {
     authenticate(app, req, { aud: [] });
-    return { ...queue.status(), storage: { kind: storage.kind, delivery: config.delivery, ...(proxied ? { proxiedBytes: proxied.bytes } : {}) }, ...(cache ? { cache: cache.stats() } : {}) };
+    return { ...(await queue.status()), storage: { kind: storage.kind, delivery: config.delivery, ...(proxied ? { proxiedBytes: proxied.bytes } : {}) }, ...(cache ? { cache: cache.stats() } : {}) };
   });
 
   if (config.demoDir && existsSync(config.demoDir)) {
@@ -135,11 +155,6 @@ export async function buildApp({ config, logger, processJobs = true, logStream }
   }
 
   if (processJobs) app.addHook('onReady', async () => queue.start());
-  app.addHook('onClose', async () => {
-    await queue.stop();
-    await cache?.close();
-    await storage.close();
-    db.close();
-  });
+  app.addHook('onClose', closeAll);
   return app;
 }

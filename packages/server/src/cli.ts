@@ -5,17 +5,23 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { AUDIENCES, type Audience, mintToken, registerJwt } from './auth/tokens.js';
 import { loadConfig, parseDuration, resolveSecret, type SluiceConfig } from './config.js';
+import { migrate } from './db/migrate.js';
 import { renderNginxConfig } from './delivery/nginx-config.js';
 import { isSluiceError } from './errors.js';
+import { LocalLayout } from './storage/local-layout.js';
 import { importFiles } from './uploads/import-files.js';
 
 const USAGE = `Usage:
-  sluice start                                     run the server (configured by environment, see docs/configuration.md)
-  sluice token --aud <upload|playback|admin> [--sub <id> | --all] [--ttl 1h] [--media-ttl 30s]
+  sluice start                                     run the server: the HTTP API, and transcode jobs unless SLUICE_PROCESS_JOBS=off
+                                                   (configured by environment, see docs/configuration.md)
+  sluice worker                                    run transcode jobs only (scale-out), with GET /healthz on PORT/HOST
+  sluice migrate                                   bring the configured database (SLUICE_DATABASE_URL, or the SQLite
+                                                   file in the data dir) to the latest schema, then exit
+  sluice token --aud <upload|playback|admin> [--sub <id> | --all] [--ttl 1h] [--media-ttl 30s] [--max-duration 10m]
                                                    print one JWT, alone on stdout (playback: --sub <video id>,
                                                    or --all for every video)
   sluice import <file…>                            ingest existing video files; prints one video id per line
@@ -33,14 +39,18 @@ function defaultDemoDir(config: SluiceConfig): string | undefined {
 async function start(): Promise<void> {
   const loaded = resolveSecret(loadConfig());
   const config = { ...loaded, demoDir: defaultDemoDir(loaded) };
-  const app = await buildApp({ config });
+  const app = await buildApp({ config, processJobs: config.processJobs });
   const address = await app.listen({ port: config.port, host: config.host });
-  process.stdout.write(`Sluice listening on ${address}\n`);
+  process.stdout.write(`Sluice listening on ${address}${config.processJobs ? '' : ' (API only: SLUICE_PROCESS_JOBS=off)'}\n`);
+  stopOnSignals(app);
   if (config.demo) {
     process.stdout.write(config.demoForced
       ? `Demo mode is FORCED on ${config.host} (SLUICE_DEMO=force): anyone who can reach this port can mint admin tokens.\n`
       : `Demo mode is on (open token minting, loopback only): open ${address}/ in a browser.\n`);
   }
+}
+
+function stopOnSignals(app: FastifyInstance): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       // close() waits for in-flight responses; a client that stopped reading
@@ -51,16 +61,35 @@ async function start(): Promise<void> {
   }
 }
 
+async function worker(): Promise<void> {
+  const config = resolveSecret(loadConfig());
+  const app = await buildApp({ config, role: 'worker' });
+  const address = await app.listen({ port: config.port, host: config.host });
+  process.stdout.write(`Sluice worker running jobs; health on ${address}/healthz\n`);
+  stopOnSignals(app);
+}
+
+async function migrateCommand(): Promise<void> {
+  // Only the database is needed: an incomplete scale-out setup may still be migrated ahead of a deploy.
+  const config = loadConfig(process.env, { scaleOutChecks: false });
+  const r = await migrate(config.databaseUrl ?? new LocalLayout(config.dataDir).dbFile);
+  process.stdout.write(r.applied.length === 0
+    ? `${r.dialect}: schema already at version ${r.to}; nothing to do.\n`
+    : `${r.dialect}: schema version ${r.from} → ${r.to}; applied ${r.applied.map((m) => `${m.version} (${m.name})`).join(', ')}.\n`);
+}
+
 const SHUTDOWN_GRACE_MS = 5000;
 
 async function token(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { aud: { type: 'string' }, sub: { type: 'string' }, all: { type: 'boolean', default: false }, ttl: { type: 'string', default: '1h' }, 'media-ttl': { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { aud: { type: 'string' }, sub: { type: 'string' }, all: { type: 'boolean', default: false }, ttl: { type: 'string', default: '1h' }, 'media-ttl': { type: 'string' }, 'max-duration': { type: 'string' } } });
   const aud = values.aud as Audience;
   if (!AUDIENCES.includes(aud)) throw new Error(`--aud must be one of ${AUDIENCES.join(', ')}`);
   const ttl = parseDuration(values.ttl ?? '1h');
   if (!ttl) throw new Error(`--ttl "${values.ttl}" is not a duration like 90s, 15m or 1h`);
   const mediaTtl = values['media-ttl'] === undefined ? undefined : parseDuration(values['media-ttl']);
   if (values['media-ttl'] !== undefined && !mediaTtl) throw new Error(`--media-ttl "${values['media-ttl']}" is not a duration`);
+  const maxDuration = values['max-duration'] === undefined ? undefined : parseDuration(values['max-duration']);
+  if (values['max-duration'] !== undefined && !(maxDuration && maxDuration >= 1)) throw new Error(`--max-duration "${values['max-duration']}" is not a duration of at least 1s, like 10m`);
   // A playback token for every video is a choice to make out loud, not a default.
   if (values.all && values.sub !== undefined) throw new Error('--all and --sub exclude each other');
   if (values.all && aud !== 'playback') throw new Error('--all applies to --aud playback only');
@@ -70,7 +99,7 @@ async function token(args: string[]): Promise<void> {
   const app = Fastify({ logger: false });
   await registerJwt(app, config.secret);
   await app.ready();
-  process.stdout.write(`${mintToken(app, { aud, sub, mediaTtl }, ttl).token}\n`);
+  process.stdout.write(`${mintToken(app, { aud, sub, mediaTtl, maxDuration }, ttl).token}\n`);
   await app.close();
 }
 
@@ -97,6 +126,8 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start': return start();
+    case 'worker': return worker();
+    case 'migrate': return migrateCommand();
     case 'token': return token(rest);
     case 'import': return importCommand(rest);
     case 'nginx-config': return nginxConfig(rest);

@@ -39,6 +39,10 @@ export interface SluiceConfig {
   corsOrigins: string[];
   /** Kill ffmpeg after this long without progress. */
   stallSeconds: number;
+  /** Longest accepted video, in seconds (an upload token's maxDuration claim can only lower it). */
+  maxDurationSeconds: number;
+  /** Most decoded pixels per second accepted: width × height × fps. */
+  maxPixelRate: number;
   /** Abandoned (unfinished) uploads are removed after this long. */
   uploadExpirySeconds: number;
   /** Folder with the built demo site, served at / when set. */
@@ -52,10 +56,29 @@ export interface SluiceConfig {
   cacheMaxBytes: number;
   cacheTtlSeconds: number;
   logLevel: string;
+  /** SLUICE_DATABASE_URL: postgres://… selects scale-out mode (PostgreSQL metadata, BullMQ on PostgreSQL, cross-node events and tus locks). */
+  databaseUrl?: string;
+  /** SLUICE_REDIS_URL: in scale-out mode, BullMQ, events and tus locks on Redis instead of PostgreSQL. */
+  redisUrl?: string;
+  /** SLUICE_PROCESS_JOBS: `sluice start` runs transcode jobs too (default on). */
+  processJobs: boolean;
+}
+
+export interface LoadConfigOptions {
+  /** Refuse an incomplete scale-out setup (secret, public URL, bucket). Off for `sluice migrate`, which only needs the database. */
+  scaleOutChecks?: boolean;
 }
 
 // One meaning for sizes and durations in every package (`20GB` = 20·10⁹ bytes).
 export { parseDuration, parseSize };
+
+/** `3840x2160@60`, `3840x2160x60` or a bare number → pixels per second. */
+export function parsePixelRate(text: string): number | undefined {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return Number(t);
+  const m = /^(\d+)\s*x\s*(\d+)\s*[@x]\s*(\d+(?:\.\d+)?)$/i.exec(t);
+  return m ? Number(m[1]) * Number(m[2]) * Number(m[3]) : undefined;
+}
 
 function invalid(name: string, value: string, expected: string): never {
   throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `${name}=${JSON.stringify(value)} is invalid: expected ${expected}.`);
@@ -79,7 +102,7 @@ function demoSetting(v: string): 'on' | 'off' | 'force' | undefined {
 }
 
 /** Reads and validates every SLUICE_* variable. Throws SLUICE_ERR_CONFIG_INVALID. */
-export function loadConfig(env: Env = process.env): SluiceConfig {
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): SluiceConfig {
   const production = env.NODE_ENV === 'production';
   const storage = read(env, 'SLUICE_STORAGE', 'local' as StorageKind, oneOf('local', 's3', 'gcs', 'azure'), 'one of local, s3, gcs, azure');
   const demoMode = read(env, 'SLUICE_DEMO', production ? 'off' : 'on', demoSetting, 'on, off or force');
@@ -104,12 +127,17 @@ export function loadConfig(env: Env = process.env): SluiceConfig {
     ffprobePath: env.FFPROBE_PATH || 'ffprobe',
     corsOrigins: (env.SLUICE_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     stallSeconds: read(env, 'SLUICE_STALL_TIMEOUT', 60, (v) => { const s = parseDuration(v); return s && s > 0 ? s : undefined; }, 'a duration like 60s'),
+    maxDurationSeconds: read(env, 'SLUICE_MAX_DURATION', 12 * 3600, (v) => { const s = parseDuration(v); return s !== undefined && s >= 1 ? s : undefined; }, 'a duration of at least 1s, like 10m or 12h'),
+    maxPixelRate: read(env, 'SLUICE_MAX_PIXEL_RATE', 3840 * 2160 * 60, (v) => { const r = parsePixelRate(v); return r && r > 0 ? r : undefined; }, 'width x height @ frames per second, like 3840x2160@60, or a number of pixels per second'),
     uploadExpirySeconds: read(env, 'SLUICE_UPLOAD_EXPIRY', 24 * 3600, (v) => { const s = parseDuration(v); return s && s > 0 ? s : undefined; }, 'a duration like 24h'),
     demoDir: env.SLUICE_DEMO_DIR || undefined,
     cacheDir: resolve(env.SLUICE_CACHE_DIR || join(resolve(env.SLUICE_DATA_DIR || './data'), 'cache')),
     cacheMaxBytes: read(env, 'SLUICE_CACHE_MAX', 10e9, (v) => { const b = parseSize(v); return b && b > 0 ? b : undefined; }, 'a size like 10GB'),
     cacheTtlSeconds: read(env, 'SLUICE_CACHE_TTL', 24 * 3600, (v) => { const s = parseDuration(v); return s && s > 0 ? s : undefined; }, 'a duration like 24h'),
     logLevel: env.LOG_LEVEL || 'info',
+    databaseUrl: read(env, 'SLUICE_DATABASE_URL', undefined, (v) => (/^postgres(ql)?:\/\/[^\s]+$/i.test(v) ? v : undefined), 'a PostgreSQL URL such as postgres://sluice:secret@db.internal:5432/sluice (leave it unset for the embedded SQLite file)'),
+    redisUrl: read(env, 'SLUICE_REDIS_URL', undefined, (v) => (/^rediss?:\/\/[^\s]+$/i.test(v) ? v : undefined), 'a Redis URL such as redis://redis.internal:6379'),
+    processJobs: read(env, 'SLUICE_PROCESS_JOBS', true, bool, 'on or off'),
   };
   for (const origin of config.corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin)) invalid('SLUICE_CORS_ORIGINS', origin, 'comma-separated origins like https://www.example.com (no path)');
@@ -125,7 +153,24 @@ export function loadConfig(env: Env = process.env): SluiceConfig {
   if (config.storage === 'local' && config.delivery === 'direct') {
     invalid('SLUICE_DELIVERY', 'direct', 'proxy with SLUICE_STORAGE=local (local disk has no presigned URLs; put nginx in front with `sluice nginx-config` to offload delivery)');
   }
+  if (options.scaleOutChecks !== false) checkScaleOut(config, env);
   return config;
+}
+
+/** Several processes share one database, queue and bucket: each needs the same secret, one public address and the bucket. */
+function checkScaleOut(config: SluiceConfig, env: Env): void {
+  if (config.redisUrl && !config.databaseUrl) {
+    throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'SLUICE_REDIS_URL is set without SLUICE_DATABASE_URL: scale-out mode keeps its metadata in PostgreSQL, so set SLUICE_DATABASE_URL=postgres://… too (or unset SLUICE_REDIS_URL for the embedded mode).');
+  }
+  if (!config.databaseUrl) return;
+  const missing = [
+    ...(env.SLUICE_SECRET ? [] : ['SLUICE_SECRET (the same on every node, or each node would sign tokens and URLs the others refuse)']),
+    ...(config.publicUrl ? [] : ['SLUICE_PUBLIC_URL (the load balancer\'s address, used in every link)']),
+    ...(config.storage !== 'local' ? [] : ['bucket storage (SLUICE_STORAGE=s3, gcs or azure: nodes share no disk)']),
+  ];
+  if (missing.length > 0) {
+    throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `Scale-out mode (SLUICE_DATABASE_URL is set) refuses to start without ${missing.join(', ')}.`);
+  }
 }
 
 function readTrustProxy(env: Env): string[] {

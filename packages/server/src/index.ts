@@ -12,4 +12,4 @@ export type { Storage, StorageKind as StorageBackend, ObjectInfo, ByteRange, Sto
 export { createStorage } from './storage/create-storage.js';
 export { DiskCache, type DiskCacheOptions, type DiskCacheStats } from './storage/disk-cache.js';
 export type { StatusDocument } from './videos/status-document.js';
-export type { JobQueueStatus } from './transcode/job-queue.js';
+export type { JobQueueStatus } from './transcode/jobs.js';

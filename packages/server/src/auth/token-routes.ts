@@ -40,7 +40,9 @@ export function registerTokenRoutes(app: FastifyInstance, config: SluiceConfig):
     if (mediaTtl !== undefined && !(Number.isFinite(mediaTtl) && mediaTtl >= 1)) throw new SluiceError('SLUICE_ERR_REQUEST_INVALID', 'mediaTtl must be a number of seconds ≥ 1.');
     const maxBytes = body.maxBytes === undefined ? undefined : Number(body.maxBytes);
     if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes > 0)) throw new SluiceError('SLUICE_ERR_REQUEST_INVALID', 'maxBytes must be a positive integer.');
-    if (demo) return mintToken(app, { aud, sub: sub as string | undefined, mediaTtl, maxBytes, demo: true }, Math.min(ttl, DEMO_MAX_TTL_SECONDS));
-    return mintToken(app, { aud, sub: sub as string | undefined, mediaTtl, maxBytes }, ttl);
+    const maxDuration = body.maxDuration === undefined ? undefined : typeof body.maxDuration === 'number' ? body.maxDuration : parseDuration(String(body.maxDuration)) ?? NaN;
+    if (maxDuration !== undefined && !(Number.isFinite(maxDuration) && maxDuration >= 1)) throw new SluiceError('SLUICE_ERR_REQUEST_INVALID', 'maxDuration must be a duration of at least 1s: seconds, or a string like "10m".');
+    if (demo) return mintToken(app, { aud, sub: sub as string | undefined, mediaTtl, maxBytes, maxDuration, demo: true }, Math.min(ttl, DEMO_MAX_TTL_SECONDS));
+    return mintToken(app, { aud, sub: sub as string | undefined, mediaTtl, maxBytes, maxDuration }, ttl);
   });
 }

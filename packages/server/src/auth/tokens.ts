@@ -18,6 +18,8 @@ export interface SluiceClaims {
   iat?: number;
   /** upload: the largest upload this token may create, in bytes. */
   maxBytes?: number;
+  /** upload: the longest video this token's uploads may be, in seconds (checked at probe; SLUICE_MAX_DURATION still applies). */
+  maxDuration?: number;
   /** playback: shortens (never lengthens) the lifetime of signed media URLs, in seconds. */
   mediaTtl?: number;
   /** Minted anonymously by demo mode (or derived from such a token): refused by a server with demo mode off. */

@@ -19,7 +19,7 @@ export function parseDatabaseTarget(target: string): DatabaseTarget {
   return { dialect: 'sqlite', file: target };
 }
 
-/** Same settings as db/database.ts: WAL, NORMAL sync, 5 s busy wait. */
+/** WAL, NORMAL sync, 5 s busy wait (the settings SQLite files always had). */
 export function openSqlite(file: string): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);

@@ -52,7 +52,7 @@ function tooNew(dialect: Dialect, found: number): Error {
   return new Error(`The ${dialect} database is at schema version ${found}, newer than this Sluice (${LATEST_VERSION}): upgrade Sluice rather than run an older one against it.`);
 }
 
-/** SQLite tracks the version in PRAGMA user_version, as db/database.ts always did. */
+/** SQLite tracks the version in PRAGMA user_version, as Sluice always did. */
 export function migrateSqlite(db: Database.Database): MigrationReport {
   const version = (): number => db.pragma('user_version', { simple: true }) as number;
   const from = version();

@@ -4,7 +4,7 @@
  * differ (PostgreSQL gets boolean, jsonb, timestamptz, bigint sizes).
  *
  * Append-only: never edit a migration that has shipped; add a new one.
- * Versions 1–3 on SQLite are, byte for byte, the ones db/database.ts applied
+ * Versions 1–3 on SQLite are, byte for byte, the ones the first (synchronous) store applied
  * (tracked by PRAGMA user_version), so a file it created upgrades in place.
  */
 export interface Migration {

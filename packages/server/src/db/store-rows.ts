@@ -5,7 +5,48 @@
  */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { Dialect } from './engines.js';
-import type { JobRecord, JobState, RenditionInfo, VideoRecord, VideoStatus } from './repository.js';
+
+export type VideoStatus = 'uploading' | 'queued' | 'processing' | 'ready' | 'failed';
+export type JobState = 'queued' | 'running' | 'completed' | 'failed';
+
+export interface RenditionInfo { name: string; width: number; height: number; bandwidth: number }
+
+export interface VideoRecord {
+  id: string;
+  status: VideoStatus;
+  title: string;
+  filename: string;
+  size: number | null;
+  progress: number;
+  playable: boolean;
+  error: { code: string; message: string } | null;
+  duration: number | null;
+  width: number | null;
+  height: number | null;
+  renditions: RenditionInfo[];
+  encoder: string | null;
+  /** The upload's owner: an opaque key derived from the token that created it (null for imports). */
+  owner: string | null;
+  /** The creating token's maxDuration claim, in seconds (checked when the upload is probed). */
+  maxDuration: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface JobRecord {
+  id: number;
+  videoId: string;
+  state: JobState;
+  attempts: number;
+  error: { code: string; message: string } | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Legacy column (the pid of a job's ffmpeg); no longer written: ffmpeg dies with its worker (transcode/child-lifetime.ts). */
+  pid: number | null;
+}
+
+export type VideoPatch = Partial<Pick<VideoRecord, 'status' | 'title' | 'size' | 'progress' | 'playable' | 'error' | 'duration' | 'width' | 'height' | 'renditions' | 'encoder'>>;
 
 type Timestamp = ColumnType<string | Date, string, string>;
 type NullableTimestamp = ColumnType<string | Date | null, string | null, string | null>;

@@ -1,7 +1,7 @@
 /**
  * The metadata store, async, with every query written once (kysely) for both
  * engines: SQLite (better-sqlite3, the embedded default) and PostgreSQL (pg,
- * scale-out). Same operations and records as db/repository.ts, plus what
+ * scale-out). Every query Sluice runs, plus what
  * at-least-once jobs need: every claim bumps the job's fence, and a worker's
  * writes made under a fence another claim has replaced are refused.
  */
@@ -9,10 +9,9 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type Updateable } from 'ky
 import { openPgPool, openSqlite, parseDatabaseTarget, type Dialect, type PoolOptions } from './engines.js';
 import { migrate, migrateSqlite } from './migrate.js';
 import { LATEST_VERSION } from './migrations.js';
-import type { JobState, VideoPatch, VideoRecord, VideoStatus } from './repository.js';
-import { boolValue, toJob, toVideo, type StoreJobRecord, type Tables, type VideosTable } from './store-rows.js';
+import { boolValue, toJob, toVideo, type JobState, type StoreJobRecord, type Tables, type VideoPatch, type VideoRecord, type VideoStatus, type VideosTable } from './store-rows.js';
 
-export type { StoreJobRecord } from './store-rows.js';
+export type { JobRecord, JobState, RenditionInfo, StoreJobRecord, VideoPatch, VideoRecord, VideoStatus } from './store-rows.js';
 
 /** What a worker holds after a claim: its writes are accepted while the job still carries this fence. */
 export interface JobLease {
@@ -175,11 +174,32 @@ export class Store {
     return row && toJob(row);
   }
 
+  /** The video's newest job still to run or running (a queue engine delivered "process this video": this is the row it means). */
+  async latestOpenJob(videoId: string): Promise<StoreJobRecord | undefined> {
+    const row = await this.db.selectFrom('jobs').selectAll().where('video_id', '=', videoId).where('state', 'in', ['queued', 'running'])
+      .orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return row && toJob(row);
+  }
+
+  /** Fails the video's queued and running jobs as cancelled: every lease on them turns stale at once, on every node. */
+  async cancelJobs(videoId: string): Promise<number> {
+    const r = await this.db.updateTable('jobs').set(finished({ code: 'SLUICE_ERR_MEDIA_INTERRUPTED', message: 'cancelled' }))
+      .where('video_id', '=', videoId).where('state', 'in', ['queued', 'running']).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  /** Puts a job back in the queue (its handler threw and will be retried) while it still runs under this lease. */
+  async requeueLeasedJob(lease: JobLease): Promise<boolean> {
+    const r = await this.db.updateTable('jobs').set({ state: 'queued' })
+      .where('id', '=', lease.jobId).where('fence', '=', lease.fence).where('state', '=', 'running').executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   async setJobPid(id: number, pid: number | null): Promise<void> {
     await this.db.updateTable('jobs').set({ pid }).where('id', '=', id).execute();
   }
 
-  /** Unfenced, as db/repository.ts (embedded mode, one worker). */
+  /** Unfenced: for a job no worker holds (given up at start, cancelled). */
   async finishJob(id: number, error?: { code: string; message: string }): Promise<void> {
     await this.db.updateTable('jobs').set(finished(error)).where('id', '=', id).execute();
   }

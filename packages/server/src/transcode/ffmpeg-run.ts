@@ -6,11 +6,13 @@
  */
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import { SluiceError } from '../errors.js';
+import { diesWithParent } from './child-lifetime.js';
 import { ProgressParser, type ProgressReport } from './progress.js';
+import { redactPaths } from './redact-paths.js';
 
 export interface FfmpegRunOptions {
   ffmpegPath: string;
@@ -27,6 +29,13 @@ export interface FfmpegRunOptions {
   signal?: AbortSignal | undefined;
   /** Output time reached, in seconds. */
   onTime?(seconds: number): void;
+  /**
+   * Output time past which the run is stopped with SLUICE_ERR_MEDIA_TOO_LONG:
+   * a container may claim a short duration and hold hours.
+   */
+  maxOutputSeconds?: number | undefined;
+  /** Folders whose paths are cut from error messages (the input's and output's are always). */
+  privateDirs?: string[];
   /** The ffmpeg process id, once spawned (tests use it to check the process is gone). */
   onSpawn?(pid: number): void;
 }
@@ -49,12 +58,16 @@ export async function runFfmpeg(o: FfmpegRunOptions): Promise<void> {
     let last: ProgressReport | undefined;
     let lastChange = Date.now();
 
+    const tooLong = (): SluiceError => new SluiceError('SLUICE_ERR_MEDIA_TOO_LONG',
+      `The video runs longer than its container said: past ${o.maxOutputSeconds ?? 0} s, more than is accepted. ffmpeg was stopped while writing ${o.label}.`);
     const parser = new ProgressParser((r) => {
       if (!last || r.outTime > last.outTime || r.frame > last.frame || r.totalSize > last.totalSize) lastChange = Date.now();
       last = r;
+      if (o.maxOutputSeconds !== undefined && r.outTime > o.maxOutputSeconds) stop(tooLong());
       o.onTime?.(r.outTime);
     });
-    const command = ffmpeg({ stdoutLines: 50 }).setFfmpegPath(o.ffmpegPath).input(o.input);
+    // Through setpriv --pdeathsig: ffmpeg dies with this process, however it dies (child-lifetime.ts).
+    const command = ffmpeg({ stdoutLines: 50 }).setFfmpegPath(diesWithParent(o.ffmpegPath)).input(o.input);
     // Global options; `-progress pipe:2` puts key=value reports on stderr, which fluent-ffmpeg streams line by line.
     command.inputOptions('-hide_banner', '-nostdin', '-loglevel', 'warning', '-nostats', '-progress', 'pipe:2', ...(o.inputOptions ?? []));
     if (o.complexFilter) command.complexFilter(o.complexFilter);
@@ -97,11 +110,15 @@ export async function runFfmpeg(o: FfmpegRunOptions): Promise<void> {
         reject(stopReason);
         return;
       }
-      const said = tail.length ? tail.slice(-4).join(' | ') : err.message;
+      const said = redactPaths(tail.length ? tail.slice(-4).join(' | ') : err.message, [
+        ...(o.privateDirs ?? []), typeof o.input === 'string' ? dirname(o.input.replace(/^file:/, '')) : undefined, dirname(o.output),
+      ]);
       reject(new SluiceError('SLUICE_ERR_MEDIA_TRANSCODE_FAILED', `ffmpeg failed while writing ${o.label}: ${said}`, { cause: Object.assign(err, { stderr: tail.join('\n') }) }));
     });
     command.on('end', () => {
       finish();
+      // The last report can arrive with the exit: a run that ended past the limit still fails.
+      if (!stopReason && o.maxOutputSeconds !== undefined && (last?.outTime ?? 0) > o.maxOutputSeconds) stopReason = tooLong();
       // An abort that raced the normal exit still wins: the caller asked to stop.
       if (stopReason) reject(stopReason);
       else resolve();

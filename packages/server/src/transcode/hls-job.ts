@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runFfmpeg } from './ffmpeg-run.js';
 import { HlsPublisher } from './hls-publish.js';
+import { fileUrl, inputPolicy } from './input-policy.js';
 import { MAXRATE_FACTOR, type Rendition } from './ladder.js';
 import type { ProbeResult } from './probe.js';
 
@@ -23,6 +24,8 @@ export interface HlsJobOptions {
   encoder: string;
   ffmpegPath: string;
   stallSeconds: number;
+  /** Longest accepted duration: ffmpeg reads at most a little more, and fails past it. */
+  maxSeconds?: number | undefined;
   signal?: AbortSignal | undefined;
   /** Output time reached, in seconds. */
   onTime?(seconds: number): void;
@@ -30,6 +33,11 @@ export interface HlsJobOptions {
   onPlayable?(): void;
   onSpawn?(pid: number): void;
 }
+
+/** Seconds ffmpeg may go past maxSeconds (timestamps are not exact) before the run fails. */
+const OVERRUN_SECONDS = 1;
+/** ffmpeg reads this much more than the overrun, so a longer input surely crosses it (its reported output time lags the input by a few frames). */
+const READ_AHEAD_SECONDS = 3;
 
 /** Keyframe every 2 s whatever the segment length, so 2 s and 4 s segments both cut exactly. */
 const KEYFRAME_SECONDS = 2;
@@ -90,7 +98,14 @@ export async function runHlsJob(o: HlsJobOptions): Promise<void> {
     await runFfmpeg({
       ffmpegPath: o.ffmpegPath,
       label: 'the HLS ladder',
-      input: o.input,
+      input: fileUrl(o.input),
+      // Only the upload itself, read by the demuxer ffprobe found; never more than the limit (+ margin) of it.
+      inputOptions: [
+        ...inputPolicy('file', o.probe.format),
+        ...(o.maxSeconds !== undefined ? ['-t', String(o.maxSeconds + OVERRUN_SECONDS + READ_AHEAD_SECONDS)] : []),
+      ],
+      maxOutputSeconds: o.maxSeconds !== undefined ? o.maxSeconds + OVERRUN_SECONDS : undefined,
+      privateDirs: [o.hlsDir, o.workDir],
       ...hlsArgs(o),
       stallSeconds: o.stallSeconds,
       signal: o.signal,

@@ -7,6 +7,7 @@
 import { rename, rm } from 'node:fs/promises';
 import { runFfmpeg } from './ffmpeg-run.js';
 import { tempPath } from './fs-atomic.js';
+import { inputPolicy } from './input-policy.js';
 import type { Rendition } from './ladder.js';
 import { concatStream, renditionFiles } from './rendition-stream.js';
 
@@ -34,7 +35,8 @@ export async function writeMp4Fallback(hlsDir: string, name: string, outFile: st
       ...o,
       label: 'the MP4 fallback',
       input,
-      inputOptions: ['-f', 'mp4'],
+      // Our own fMP4 rendition on stdin: nothing but the pipe, read as MP4.
+      inputOptions: inputPolicy('pipe', 'mp4'),
       // "+faststart": moov before mdat, so a browser can start playing before the whole file arrives.
       outputOptions: ['-map', '0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4'],
       output: tmp,

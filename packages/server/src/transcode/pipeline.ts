@@ -4,15 +4,17 @@
  * output is written under a temp name and renamed into place when complete.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { isSluiceError } from '../errors.js';
+import { dirname, join } from 'node:path';
+import { SluiceError, isSluiceError } from '../errors.js';
 import { abortReason } from './ffmpeg-run.js';
 import { runHlsJob } from './hls-job.js';
 import { planLadder, type Rendition } from './ladder.js';
 import { fallbackRendition, writeMp4Fallback, type StepOptions } from './mp4-fallback.js';
 import { writePoster } from './poster.js';
 import { probe, type ProbeResult } from './probe.js';
+import { redactPaths } from './redact-paths.js';
 import { writeStoryboard } from './storyboard.js';
+import { checkWorkLimits, type WorkLimits } from './work-limits.js';
 
 export interface ProcessOptions {
   input: string;
@@ -25,6 +27,8 @@ export interface ProcessOptions {
   ffprobePath: string;
   /** Watchdog: no ffmpeg progress for this long → SLUICE_ERR_MEDIA_TRANSCODE_STALLED. */
   stallSeconds: number;
+  /** Checked on the probe, before any encoding (SLUICE_ERR_MEDIA_TOO_LONG / TOO_LARGE); the duration also bounds the ffmpeg run. */
+  limits?: WorkLimits;
   /** Abort → ffmpeg is killed at once and processVideo rejects with the signal's reason. */
   signal?: AbortSignal;
   /** After probing, before any encoding. */
@@ -51,8 +55,26 @@ const SHARE = { hls: 0.9, mp4: 0.04, poster: 0.01, storyboard: 0.05 } as const;
 const PROGRESS_INTERVAL_MS = 500;
 const FALLBACK_ENCODER = 'libx264';
 
-/** Runs the whole pipeline; see ProcessOptions for the callbacks' timing. */
+/**
+ * Runs the whole pipeline; see ProcessOptions for the callbacks' timing.
+ * Error messages name no server path (the input's and outDir's are cut).
+ */
 export async function processVideo(opts: ProcessOptions): Promise<ProcessResult> {
+  try {
+    return await run(opts);
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
+    const roots = [opts.outDir, dirname(opts.input)];
+    if (isSluiceError(err)) {
+      const message = redactPaths(err.message, roots);
+      throw message === err.message ? err : new SluiceError(err.code, message, { cause: err.cause ?? err });
+    }
+    // fs errors (a rename that found nothing to rename) name both ends.
+    throw new SluiceError('SLUICE_ERR_MEDIA_TRANSCODE_FAILED', redactPaths(err instanceof Error ? err.message : String(err), roots), { cause: err });
+  }
+}
+
+async function run(opts: ProcessOptions): Promise<ProcessResult> {
   const { outDir, signal } = opts;
   const hlsDir = join(outDir, 'hls');
   const workDir = join(outDir, '.work');
@@ -62,6 +84,7 @@ export async function processVideo(opts: ProcessOptions): Promise<ProcessResult>
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const p = await probe(opts.input, { ffprobePath: opts.ffprobePath, signal });
+  if (opts.limits) checkWorkLimits(p, opts.limits);
   const renditions = planLadder(p);
   opts.onProbe?.(p, renditions);
   check();
@@ -75,7 +98,7 @@ export async function processVideo(opts: ProcessOptions): Promise<ProcessResult>
   const hls = (encoder: string): Promise<void> => runHlsJob({
     input: opts.input, hlsDir, workDir, probe: p, renditions,
     segmentSeconds: opts.segmentSeconds, encoder, ffmpegPath: opts.ffmpegPath,
-    stallSeconds: opts.stallSeconds, signal, onTime: span(0, SHARE.hls), onSpawn: opts.onSpawn,
+    stallSeconds: opts.stallSeconds, maxSeconds: opts.limits?.maxDuration, signal, onTime: span(0, SHARE.hls), onSpawn: opts.onSpawn,
     onPlayable: () => {
       if (playable) return;
       playable = true;

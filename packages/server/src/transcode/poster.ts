@@ -2,6 +2,7 @@
 import { rename, rm, stat } from 'node:fs/promises';
 import { runFfmpeg } from './ffmpeg-run.js';
 import { tempPath } from './fs-atomic.js';
+import { fileUrl, inputPolicy } from './input-policy.js';
 import type { Rendition } from './ladder.js';
 import type { StepOptions } from './mp4-fallback.js';
 import type { ProbeResult } from './probe.js';
@@ -20,8 +21,8 @@ export async function writePoster(input: string, probe: ProbeResult, size: Rendi
       await runFfmpeg({
         ...o,
         label: 'the poster',
-        input,
-        inputOptions: ['-ss', String(at)],
+        input: fileUrl(input),
+        inputOptions: [...inputPolicy('file', probe.format), '-ss', String(at)],
         outputOptions: [
           '-map', `0:${probe.videoStreamIndex}`, '-frames:v', '1',
           '-vf', `scale=${size.width}:${size.height},setsar=1`,

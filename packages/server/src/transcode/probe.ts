@@ -5,13 +5,23 @@
 import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { SluiceError } from '../errors.js';
+import { allowedDemuxer, fileUrl, inputPolicy, refusedDemuxer } from './input-policy.js';
 
 export interface ProbeResult {
-  /** Seconds (container duration, else the video stream's). */
+  /**
+   * Seconds of content: from the earliest stream start to the latest stream
+   * end. Not the container's duration, which for MP4 and Matroska is the
+   * END time and so counts a non-zero start time as content.
+   */
   duration: number;
+  /** ffmpeg's demuxer for the file (on the input allow-list); later runs are pinned to it with `-f`. */
+  format: string;
   /** DISPLAY size: rotation and sample aspect ratio applied. */
   width: number;
   height: number;
+  /** The stored picture size, before rotation and sample aspect ratio: what decoding costs. */
+  codedWidth: number;
+  codedHeight: number;
   /** Clockwise degrees the player must rotate the coded picture: 0, 90, 180 or 270. */
   rotation: number;
   hasAudio: boolean;
@@ -23,7 +33,7 @@ export interface ProbeResult {
 
 const PROBE_TIMEOUT_MS = 60_000;
 /** Demuxers that mean "a picture or a terminal dump", not a video. */
-const STILL_FORMAT = /(^|,)(image2|tty|[a-z0-9]+_pipe)(,|$)/;
+const STILL_FORMAT = /(^|,)(image2|tty|bin|[a-z0-9]+_pipe)(,|$)/;
 
 interface RawStream {
   index?: number;
@@ -34,6 +44,7 @@ interface RawStream {
   sample_aspect_ratio?: string;
   avg_frame_rate?: string;
   r_frame_rate?: string;
+  start_time?: string;
   duration?: string;
   disposition?: { attached_pic?: number };
   tags?: { rotate?: string };
@@ -41,7 +52,7 @@ interface RawStream {
 }
 interface RawProbe {
   streams?: RawStream[];
-  format?: { duration?: string; format_name?: string };
+  format?: { duration?: string; start_time?: string; format_name?: string };
 }
 
 /** Runs ffprobe on `file` and returns the facts of its first decodable video stream. */
@@ -58,16 +69,21 @@ export async function probe(file: string, opts: { ffprobePath: string; signal?: 
 }
 
 function runFfprobe(file: string, ffprobePath: string, signal: AbortSignal | undefined): Promise<RawProbe> {
-  const args = ['-v', 'error', '-of', 'json', '-show_format', '-show_streams', file];
+  const args = ['-v', 'error', ...inputPolicy('file'), '-of', 'json', '-show_format', '-show_streams', fileUrl(file)];
   return new Promise((resolve, reject) => {
     execFile(ffprobePath, args, { timeout: PROBE_TIMEOUT_MS, maxBuffer: 16 << 20, ...(signal ? { signal } : {}) }, (err, stdout, stderr) => {
       if (signal?.aborted) {
         reject(signal.reason instanceof Error ? signal.reason : err ?? new Error('aborted'));
         return;
       }
+      const refused = err ? refusedDemuxer(stderr) : undefined;
+      if (refused) {
+        reject(refusedError(refused, err));
+        return;
+      }
       // ffprobe names the file in its reason; the user should not see server paths.
       const reason = stderr.split('\n')
-        .map((l) => l.split(file).join('').replace(/^\[[^\]]* @ 0x[0-9a-f]+\]\s*/, '').replace(/^:\s*/, '').trim())
+        .map((l) => l.split(fileUrl(file)).join('').split(file).join('').replace(/^\[[^\]]* @ 0x[0-9a-f]+\]\s*/, '').replace(/^:\s*/, '').trim())
         .filter(Boolean).slice(-3).join('; ');
       if (err) {
         const why = err.killed ? `ffprobe gave up after ${PROBE_TIMEOUT_MS / 1000} s` : reason || err.message;
@@ -81,6 +97,15 @@ function runFfprobe(file: string, ffprobePath: string, signal: AbortSignal | und
       }
     });
   });
+}
+
+/** A demuxer off the allow-list: a picture or text dump is "no video"; a playlist or script is refused outright. */
+function refusedError(demuxer: string, cause: unknown): SluiceError {
+  if (STILL_FORMAT.test(demuxer)) {
+    return new SluiceError('SLUICE_ERR_MEDIA_NO_VIDEO', `The file has no decodable video stream: found a still picture or text (${demuxer}).`, { cause });
+  }
+  return new SluiceError('SLUICE_ERR_MEDIA_FORMAT_NOT_ALLOWED',
+    `The file is in a format Sluice does not read (ffmpeg's "${demuxer}" demuxer): a playlist, script or reference to other files is not a video. Upload the video file itself (MP4, MOV, MKV, WebM, AVI, MPEG-TS, …).`, { cause });
 }
 
 function interpret(raw: RawProbe): ProbeResult {
@@ -105,17 +130,46 @@ function interpret(raw: RawProbe): ProbeResult {
   const w = Math.max(1, Math.round((video.width ?? 0) * sar));
   const h = video.height ?? 0;
   const swap = rotation === 90 || rotation === 270;
-  const duration = Number(raw.format?.duration) || Number(video.duration) || 0;
+  const format = allowedDemuxer(formatName);
+  if (!format) throw refusedError(formatName, raw);
   return {
-    duration,
+    duration: contentDuration(raw, streams.filter((s) => s === video || s.codec_type === 'audio')),
+    format,
     width: swap ? h : w,
     height: swap ? w : h,
+    codedWidth: video.width ?? 0,
+    codedHeight: video.height ?? 0,
     rotation,
     hasAudio,
     videoCodec: video.codec_name ?? 'unknown',
     frameRate: ratio(video.avg_frame_rate) || ratio(video.r_frame_rate) || 30,
     videoStreamIndex: video.index ?? 0,
   };
+}
+
+/**
+ * The longer of two readings, each blind where the other sees: the streams'
+ * earliest start to latest end (ffmpeg shifts the earliest start to 0), and
+ * the container's duration minus its start time (MP4 and Matroska report
+ * the END time as their duration; Matroska has no stream durations). Where
+ * the container reports a length instead (MPEG-TS), the streams have
+ * durations and win.
+ */
+function contentDuration(raw: RawProbe, used: RawStream[]): number {
+  let start = Infinity;
+  let end = -Infinity;
+  for (const s of used) {
+    const st = Number(s.start_time);
+    const d = Number(s.duration);
+    if (s.start_time === undefined || s.duration === undefined || !Number.isFinite(st) || !Number.isFinite(d)) continue;
+    start = Math.min(start, st);
+    end = Math.max(end, st + d);
+  }
+  const fromStreams = end > start ? end - start : 0;
+  const total = Number(raw.format?.duration);
+  const formatStart = Number(raw.format?.start_time);
+  const fromFormat = Number.isFinite(total) && total > 0 ? total - (Number.isFinite(formatStart) && formatStart > 0 ? formatStart : 0) : 0;
+  return Math.max(fromStreams, fromFormat, 0);
 }
 
 /** ffprobe 5.1 reports the display matrix angle with the sign of the legacy `rotate` tag. */

@@ -8,6 +8,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { runFfmpeg } from './ffmpeg-run.js';
 import { tempPath, writeFileAtomic } from './fs-atomic.js';
+import { inputPolicy } from './input-policy.js';
 import type { Rendition } from './ladder.js';
 import type { StepOptions } from './mp4-fallback.js';
 import { concatStream, renditionFiles } from './rendition-stream.js';
@@ -58,7 +59,7 @@ export async function writeStoryboard(hlsDir: string, source: Rendition, duratio
       ...o,
       label: 'the storyboard',
       input,
-      inputOptions: [...(plan.interval % 2 === 0 ? ['-skip_frame', 'nokey'] : []), '-f', 'mp4'],
+      inputOptions: [...(plan.interval % 2 === 0 ? ['-skip_frame', 'nokey'] : []), ...inputPolicy('pipe', 'mp4')],
       outputOptions: [
         '-map', '0:v:0', '-an',
         '-vf', `fps=1/${plan.interval},scale=${plan.tileWidth}:${plan.tileHeight},setsar=1,tile=${plan.columns}x${plan.rows}`,

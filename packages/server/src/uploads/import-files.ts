@@ -22,8 +22,8 @@ export async function importFiles(s: Services, files: string[]): Promise<string[
     const id = randomBytes(16).toString('hex');
     await s.media.storage.put(originalKey(id), createReadStream(file)); // complete originals only
     const name = basename(file);
-    s.repo.createVideo({ id, status: 'queued', title: name.replace(/\.[^.]+$/, ''), filename: name, size: sizes.get(file)! });
-    s.queue.enqueue(id);
+    await s.store.createVideo({ id, status: 'queued', title: name.replace(/\.[^.]+$/, ''), filename: name, size: sizes.get(file)! });
+    await s.queue.enqueue(id);
     ids.push(id);
   }
   return ids;

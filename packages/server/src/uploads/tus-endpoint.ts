@@ -51,10 +51,12 @@ function byteLimit(s: Services, req: Request): number {
 }
 
 export function createTusServer(s: Services, datastore: DataStore): TusServer {
-  const { config, repo } = s;
+  const { config, store } = s;
   const tus = new TusServer({
     path: UPLOAD_PATH,
     datastore,
+    // Scale-out: a PATCH may land on any node, so the upload's lock lives in PostgreSQL or Redis.
+    ...(s.locker ? { locker: s.locker } : {}),
     maxSize: (req) => byteLimit(s, req),
     respectForwardedHeaders: config.trustProxy.length > 0 || config.publicUrl !== undefined, // only ever what http/proxy-trust.ts let through
     // A resumed PATCH must not wait the default 3 s for a dead connection's lock.
@@ -75,15 +77,15 @@ export function createTusServer(s: Services, datastore: DataStore): TusServer {
       const { id } = upload;
       const meta = upload.metadata ?? {};
       const filename = meta.filename ?? meta.name ?? '';
-      repo.createVideo({ id, status: 'uploading', title: meta.title || filename.replace(/\.[^.]+$/, '') || 'Untitled', filename, size: upload.size ?? null, owner: ctx?.claims?.sub ?? null });
+      await store.createVideo({ id, status: 'uploading', title: meta.title || filename.replace(/\.[^.]+$/, '') || 'Untitled', filename, size: upload.size ?? null, owner: ctx?.claims?.sub ?? null, maxDuration: ctx?.claims?.maxDuration ?? null });
       ctx?.res.setHeader('Sluice-Video-Id', id);
       ctx?.res.setHeader('Sluice-Video-Token', mintToken(s.app, { aud: 'playback', sub: id, demo: ctx?.claims?.demo }, Math.max(config.mediaTtlSeconds, 24 * 3600)).token);
       return { metadata: upload.metadata };
     },
     onUploadFinish: async (_req, { id, size, offset }: Upload) => {
-      if (repo.getVideo(id)?.status === 'uploading') {
-        repo.updateVideo(id, { size: size ?? offset });
-        s.queue.enqueue(id);
+      if ((await store.getVideo(id))?.status === 'uploading') {
+        await store.updateVideo(id, { size: size ?? offset });
+        await s.queue.enqueue(id);
       }
       return {};
     },
@@ -100,7 +102,9 @@ export function createTusServer(s: Services, datastore: DataStore): TusServer {
     },
   });
   tus.on(EVENTS.POST_TERMINATE, (_req, _res, id: string) => {
-    if (repo.getVideo(id)?.status === 'uploading') { repo.deleteVideo(id); s.events.changed(id); }
+    void (async () => {
+      if ((await store.getVideo(id))?.status === 'uploading') { await store.deleteVideo(id); s.events.changed(id); }
+    })().catch((err: unknown) => s.app.log.warn({ err }, 'removing a terminated upload failed'));
   });
   return tus;
 }
@@ -112,18 +116,20 @@ export async function cleanUpExpiredUploads(s: Services, tus: TusServer): Promis
   // Records of uploads tus removed (or never got bytes). Only old ones: a bucket
   // store shows no object under the key until the multipart upload completes.
   const cutoff = Date.now() - s.config.uploadExpirySeconds * 1000;
-  for (const v of s.repo.listVideosByStatus('uploading')) {
-    if (Date.parse(v.createdAt) < cutoff && !(await s.media.storage.stat(originalKey(v.id)))) { s.repo.deleteVideo(v.id); s.events.changed(v.id); }
+  for (const v of await s.store.listVideosByStatus('uploading')) {
+    if (Date.parse(v.createdAt) < cutoff && !(await s.media.storage.stat(originalKey(v.id)))) { await s.store.deleteVideo(v.id); s.events.changed(v.id); }
   }
   return removed;
 }
 
 export async function registerUploadRoutes(s: Services): Promise<void> {
   const tus = createTusServer(s, await createTusDatastore(s.config, s.layout.uploadsDir));
-  const timer = setInterval(() => { void cleanUpExpiredUploads(s, tus).catch((err: unknown) => s.app.log.warn({ err }, 'upload cleanup failed')); }, CLEANUP_INTERVAL_MS);
+  // One node at a time sweeps (queue/exclusive.ts); the others skip that round.
+  const sweep = (): Promise<unknown> => s.exclusive.run('expired-uploads', async () => { await cleanUpExpiredUploads(s, tus); });
+  const timer = setInterval(() => { void sweep().catch((err: unknown) => s.app.log.warn({ err }, 'upload cleanup failed')); }, CLEANUP_INTERVAL_MS);
   timer.unref();
   s.app.addHook('onClose', async () => clearInterval(timer));
-  s.app.addHook('onReady', async () => { await cleanUpExpiredUploads(s, tus).catch(() => undefined); });
+  s.app.addHook('onReady', async () => { await sweep().catch(() => undefined); });
 
   await s.app.register(async (scope: FastifyInstance) => {
     // tus reads the raw body itself: no Fastify parsing for any content type.
@@ -132,7 +138,7 @@ export async function registerUploadRoutes(s: Services): Promise<void> {
     const handle = async (req: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply): Promise<void> => {
       let access: UploadAccess;
       try {
-        access = checkUploadRequest(s, req, req.params.id);
+        access = await checkUploadRequest(s, req, req.params.id);
       } catch (err) {
         if (err instanceof SluiceError && err.code === 'SLUICE_ERR_UPLOAD_VERSION_UNSUPPORTED') void reply.header('tus-version', '1.0.0');
         throw err;

@@ -20,7 +20,7 @@ const header = (req: FastifyRequest, name: string): string | undefined => {
   return Array.isArray(v) ? v.join(',') : v;
 };
 
-export function checkUploadRequest(s: Services, req: FastifyRequest, segment: string | undefined): UploadAccess {
+export async function checkUploadRequest(s: Services, req: FastifyRequest, segment: string | undefined): Promise<UploadAccess> {
   if (req.method === 'OPTIONS') return {};
   const { claims } = authenticate(s.app, req, { aud: ['upload'] });
   if (header(req, 'tus-resumable') !== '1.0.0') throw new SluiceError('SLUICE_ERR_UPLOAD_VERSION_UNSUPPORTED');
@@ -32,7 +32,7 @@ export function checkUploadRequest(s: Services, req: FastifyRequest, segment: st
     return { claims };
   }
   const uploadId = segment === undefined ? undefined : uploadIdFromSegment(s.config.secret, segment);
-  const owner = uploadId === undefined ? undefined : s.repo.getVideo(uploadId)?.owner;
+  const owner = uploadId === undefined ? undefined : (await s.store.getVideo(uploadId))?.owner;
   if (uploadId === undefined || owner === undefined || (owner !== null && claims.aud !== 'admin' && claims.sub !== owner)) {
     throw new SluiceError('SLUICE_ERR_UPLOAD_NOT_FOUND');
   }

@@ -33,15 +33,15 @@ async function rewriteMediaUris(s: Services, req: FastifyRequest, auth: Authenti
 export function registerPlaylistRoutes(s: Services): void {
   const { app } = s;
 
-  const guard = (req: FastifyRequest) => {
+  const guard = async (req: FastifyRequest) => {
     const auth = authenticate(app, req, { aud: ['playback'], videoId: (req.params as { id: string }).id });
-    const video = findVideo(s, req);
+    const video = await findVideo(s, req);
     if (!video.playable) throw new SluiceError('SLUICE_ERR_VIDEO_NOT_READY');
     return { auth, video };
   };
 
   app.get('/api/videos/:id/hls/:file', async (req, reply) => {
-    const { auth, video } = guard(req);
+    const { auth, video } = await guard(req);
     const file = (req.params as { file: string }).file;
     const token = encodeURIComponent(playbackTokenFor(s, auth, video.id));
     if (file === 'master.m3u8') {
@@ -56,7 +56,7 @@ export function registerPlaylistRoutes(s: Services): void {
   });
 
   app.get('/api/videos/:id/storyboard.vtt', async (req, reply) => {
-    const { auth, video } = guard(req);
+    const { auth, video } = await guard(req);
     if (video.status !== 'ready') throw new SluiceError('SLUICE_ERR_VIDEO_NOT_READY');
     const text = await s.media.readText(video.id, 'storyboard.vtt');
     return send(reply, 'text/vtt; charset=utf-8', await rewriteMediaUris(s, req, auth, video.id, text, rewriteVttUris, ''));

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { StatusDocument } from '@sluice/protocol';
 import type { SluiceConfig } from '../config.js';
-import type { VideoRecord } from '../db/repository.js';
+import type { VideoRecord } from '../db/store.js';
 import type { UrlSigner } from '../signing/url-signer.js';
 import type { LocalLayout } from '../storage/local-layout.js';
 import { mediaKey, type MediaStore } from '../storage/media-store.js';

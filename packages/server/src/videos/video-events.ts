@@ -4,7 +4,14 @@
  */
 import { EventEmitter } from 'node:events';
 
-export class VideoEvents {
+/** What the routes and jobs use; ClusterVideoEvents (video-events-cluster.ts) has the same shape across nodes. */
+export interface VideoEventBus {
+  changed(videoId: string): void;
+  /** Calls `listener` after every change of `videoId`; returns the unsubscribe function. */
+  subscribe(videoId: string, listener: () => void): () => void;
+}
+
+export class VideoEvents implements VideoEventBus {
   readonly #emitter = new EventEmitter();
 
   constructor() {

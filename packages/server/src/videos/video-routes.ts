@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { authenticate } from '../auth/tokens.js';
 import { SluiceError } from '../errors.js';
 import { hijack } from '../reply-hijack.js';
-import type { VideoRecord } from '../db/repository.js';
+import type { VideoRecord } from '../db/store.js';
 import type { Services } from '../services.js';
 import { VIDEO_ID } from '../storage/local-layout.js';
 import { buildStatusDocument } from './status-document.js';
@@ -14,9 +14,9 @@ import { buildStatusDocument } from './status-document.js';
 const TERMINAL = new Set(['ready', 'failed']);
 const HEARTBEAT_MS = 15_000;
 
-export function findVideo(s: Services, req: FastifyRequest): VideoRecord {
+export async function findVideo(s: Services, req: FastifyRequest): Promise<VideoRecord> {
   const { id } = req.params as { id: string };
-  const video = VIDEO_ID.test(id) ? s.repo.getVideo(id) : undefined;
+  const video = VIDEO_ID.test(id) ? await s.store.getVideo(id) : undefined;
   if (!video) throw new SluiceError('SLUICE_ERR_VIDEO_NOT_FOUND');
   return video;
 }
@@ -26,21 +26,21 @@ export function registerVideoRoutes(s: Services): void {
 
   app.get('/api/videos', async (req) => {
     const auth = authenticate(app, req, { aud: [] });
-    return { videos: await Promise.all(s.repo.listVideos().map((v) => buildStatusDocument(s, req, auth, v))) };
+    return { videos: await Promise.all((await s.store.listVideos()).map((v) => buildStatusDocument(s, req, auth, v))) };
   });
 
   app.get('/api/videos/:id', async (req, reply) => {
     const auth = authenticate(app, req, { aud: ['playback'], videoId: (req.params as { id: string }).id });
-    const video = findVideo(s, req);
+    const video = await findVideo(s, req);
     reply.header('cache-control', 'no-store');
     return buildStatusDocument(s, req, auth, video);
   });
 
   app.delete('/api/videos/:id', async (req, reply) => {
     authenticate(app, req, { aud: [] });
-    const video = findVideo(s, req);
-    s.queue.cancel(video.id);
-    s.repo.deleteVideo(video.id);
+    const video = await findVideo(s, req);
+    await s.queue.cancel(video.id);
+    await s.store.deleteVideo(video.id);
     await s.media.deleteVideo(video.id);
     s.events.changed(video.id);
     reply.code(204).send();
@@ -48,18 +48,18 @@ export function registerVideoRoutes(s: Services): void {
 
   app.post('/api/videos/:id/reprocess', async (req, reply) => {
     const auth = authenticate(app, req, { aud: [] });
-    const video = findVideo(s, req);
+    const video = await findVideo(s, req);
     if (video.status === 'uploading') throw new SluiceError('SLUICE_ERR_VIDEO_NOT_READY', 'The upload has not finished yet.');
-    s.queue.cancel(video.id);
-    s.queue.enqueue(video.id);
+    await s.queue.cancel(video.id);
+    await s.queue.enqueue(video.id);
     reply.code(202);
-    return buildStatusDocument(s, req, auth, s.repo.getVideo(video.id)!);
+    return buildStatusDocument(s, req, auth, (await s.store.getVideo(video.id))!);
   });
 
   // Server-Sent Events: `status` events with the status document until ready/failed.
   app.get('/api/videos/:id/events', async (req, reply) => {
     const auth = authenticate(app, req, { aud: ['playback'], videoId: (req.params as { id: string }).id });
-    const video = findVideo(s, req);
+    const video = await findVideo(s, req);
     const res = hijack(reply);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -74,7 +74,7 @@ export function registerVideoRoutes(s: Services): void {
     const send = (): void => {
       chain = chain.then(async () => {
         if (closed) return;
-        const current = s.repo.getVideo(video.id);
+        const current = await s.store.getVideo(video.id);
         if (!current) { res.write(`event: deleted\ndata: {"id":"${video.id}"}\n\n`); close(); return; }
         const json = JSON.stringify(await buildStatusDocument(s, req, auth, current));
         if (closed) return;

@@ -8,7 +8,7 @@ let videoId: string;
 before(async () => {
   t = await startTestApp();
   videoId = 'a'.repeat(32);
-  t.app.sluice.repo.createVideo({ id: videoId, status: 'ready', title: 'x', filename: 'x.mp4', size: 1 });
+  await t.app.sluice.store.createVideo({ id: videoId, status: 'ready', title: 'x', filename: 'x.mp4', size: 1 });
 });
 after(() => t.close());
 

@@ -1,17 +1,16 @@
 /**
  * The Store on SQLite (better-sqlite3, temp files): the shared contract, and
- * the upgrade of a file that today's db/database.ts created, rows and all.
+ * the upgrade of a file the first (synchronous, user_version 3) store
+ * created, rows and all.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { openDatabase } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
-import { LATEST_VERSION } from '../../src/db/migrations.js';
-import { Repository } from '../../src/db/repository.js';
+import { LATEST_VERSION, MIGRATIONS } from '../../src/db/migrations.js';
 import { Store, leaseOf } from '../../src/db/store.js';
 import { describeStoreContract } from './contract.js';
 
@@ -40,39 +39,33 @@ describe('SQLite migrations', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-store-migrate-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('a file made by today\'s openDatabase() (user_version 3) upgrades in place without losing a row', async () => {
+  test('a file made by the first store (user_version 3) upgrades in place without losing a row', async () => {
     const file = join(dir, 'legacy', 'sluice.db');
-    const legacy = openDatabase(file);
-    assert.equal(legacy.pragma('user_version', { simple: true }), 3);
-    const repo = new Repository(legacy);
-    repo.createVideo({ id: 'old1', status: 'uploading', title: 'Old one', filename: 'a.mp4', size: 10, owner: 'o1', maxDuration: 60 });
-    repo.createVideo({ id: 'old2', status: 'uploading', title: 'Old two', filename: 'b.mp4', size: 20 });
-    repo.updateVideo('old2', { playable: true, renditions: [{ name: '720p', width: 1280, height: 720, bandwidth: 3_000_000 }], duration: 12.5 });
-    const done = repo.enqueueJob('old1');
-    repo.claimNextJob();
-    repo.finishJob(done.id, { code: 'SLUICE_ERR_MEDIA_X', message: 'broke' });
-    const queued = repo.enqueueJob('old2');
-    const before = { videos: repo.listVideos(), jobs: [repo.getJob(done.id)!, repo.getJob(queued.id)!] };
+    const legacy = legacyFile(file);
+    const t = '2026-01-02T03:04:05.000Z';
+    const video = legacy.prepare(`INSERT INTO videos (id, status, title, filename, size, owner, max_duration, playable, renditions, duration, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    video.run('old1', 'failed', 'Old one', 'a.mp4', 10, 'o1', 60, 0, '[]', null, t, t);
+    video.run('old2', 'queued', 'Old two', 'b.mp4', 20, null, null, 1, JSON.stringify([{ name: '720p', width: 1280, height: 720, bandwidth: 3_000_000 }]), 12.5, t, t);
+    const done = Number(legacy.prepare(`INSERT INTO jobs (video_id, state, attempts, error_code, error_message, created_at, started_at, finished_at) VALUES ('old1', 'failed', 1, 'SLUICE_ERR_MEDIA_X', 'broke', ?, ?, ?)`).run(t, t, t).lastInsertRowid);
+    const queued = Number(legacy.prepare(`INSERT INTO jobs (video_id, state, created_at) VALUES ('old2', 'queued', ?)`).run(t).lastInsertRowid);
     legacy.close();
 
     const report = await migrate(file);
     assert.deepEqual(report, { dialect: 'sqlite', from: 3, to: LATEST_VERSION, applied: [{ version: 4, name: 'jobs.fence' }] });
     const store = await Store.open(file);
     try {
-      assert.deepEqual(await store.listVideos(), before.videos, 'every video, field for field');
-      assert.deepEqual(await store.getJob(done.id), { ...before.jobs[0], fence: 0 });
-      assert.deepEqual(await store.getJob(queued.id), { ...before.jobs[1], fence: 0 });
+      const base = { title: 'Old one', filename: 'a.mp4', progress: 0, encoder: null, width: null, height: null, createdAt: t, updatedAt: t };
+      assert.deepEqual(await store.getVideo('old1'), { ...base, id: 'old1', status: 'failed', size: 10, owner: 'o1', maxDuration: 60, playable: false, renditions: [], duration: null, error: null });
+      const old2 = await store.getVideo('old2');
+      assert.deepEqual([old2?.playable, old2?.renditions, old2?.duration, old2?.owner], [true, [{ name: '720p', width: 1280, height: 720, bandwidth: 3_000_000 }], 12.5, null]);
+      assert.deepEqual(await store.getJob(done), { id: done, videoId: 'old1', state: 'failed', attempts: 1, error: { code: 'SLUICE_ERR_MEDIA_X', message: 'broke' }, createdAt: t, startedAt: t, finishedAt: t, pid: null, fence: 0 });
+      assert.equal((await store.getJob(queued))?.fence, 0);
       const claimed = await store.claimNextJob();
-      assert.deepEqual([claimed?.id, claimed?.fence], [queued.id, 1]);
+      assert.deepEqual([claimed?.id, claimed?.fence], [queued, 1]);
       assert.ok((await store.finishLeasedJob(leaseOf(claimed!))).ok);
     } finally {
       await store.close();
     }
-    // Until the lead switches callers, today's code still opens the upgraded file.
-    const reopened = openDatabase(file);
-    assert.equal(reopened.pragma('user_version', { simple: true }), LATEST_VERSION);
-    assert.equal(new Repository(reopened).getVideo('old1')?.title, 'Old one');
-    reopened.close();
   });
 
   test('a fresh file gets every migration once; a second run applies none', async () => {
@@ -89,7 +82,7 @@ describe('SQLite migrations', () => {
 
   test('Store.open with migrate: false refuses a file behind the schema, naming the fix', async () => {
     const file = join(dir, 'behind', 'sluice.db');
-    openDatabase(file).close();
+    legacyFile(file).close();
     await assert.rejects(Store.open(file, { migrate: false }), /schema version 3, this Sluice needs 4: run `sluice migrate`/);
     await migrate(file);
     const store = await Store.open(file, { migrate: false });
@@ -106,3 +99,12 @@ describe('SQLite migrations', () => {
     await assert.rejects(migrate(file), /newer than this Sluice/);
   });
 });
+
+/** A SQLite file exactly as the first store left it: migrations 1–3, user_version 3. */
+function legacyFile(file: string): Database.Database {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  for (const m of MIGRATIONS.slice(0, 3)) db.exec(m.sqlite);
+  db.pragma('user_version = 3');
+  return db;
+}

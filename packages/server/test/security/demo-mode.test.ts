@@ -23,7 +23,7 @@ before(async () => {
   const demoDir = mkdtempSync(join(tmpdir(), 'sluice-demo-site-'));
   writeFileSync(join(demoDir, 'index.html'), '<!doctype html><title>demo</title>');
   t = await startTestApp({ SLUICE_DEMO_DIR: demoDir });
-  t.app.sluice.repo.createVideo({ id: VIDEO, status: 'ready', title: 'x', filename: 'x.mp4', size: 1 });
+  await t.app.sluice.store.createVideo({ id: VIDEO, status: 'ready', title: 'x', filename: 'x.mp4', size: 1 });
 });
 after(() => t.close());
 
@@ -135,7 +135,7 @@ test('a demo token cannot launder its mark: what it mints, and the playback toke
   const minted = await mintAnonymously(t.url, { aud: 'admin', ttl: '365d' }, { authorization: `Bearer ${demoAdmin}` });
   assert.equal(claimsOf(minted.token).demo, true);
   assert.equal(Number(claimsOf(minted.token).exp) - Number(claimsOf(minted.token).iat), 6 * 3600);
-  t.app.sluice.repo.updateVideo(VIDEO, { playable: true });
+  await t.app.sluice.store.updateVideo(VIDEO, { playable: true });
   const doc = (await (await fetch(`${t.url}/api/videos/${VIDEO}?token=${demoAdmin}`)).json()) as { hls: string };
   const inLink = new URL(doc.hls).searchParams.get('token')!;
   assert.equal(claimsOf(inLink).aud, 'playback');

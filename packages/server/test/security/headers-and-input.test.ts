@@ -23,8 +23,8 @@ before(async () => {
   const demoDir = mkdtempSync(join(tmpdir(), 'sluice-demo-site-'));
   writeFileSync(join(demoDir, 'index.html'), '<!doctype html><title>demo</title>');
   t = await startTestApp({ SLUICE_DEMO_DIR: demoDir, SLUICE_CORS_ORIGINS: 'https://site.example' });
-  t.app.sluice.repo.createVideo({ id: VIDEO, status: 'ready', title: 'x', filename: 'x.mp4', size: 1 });
-  t.app.sluice.repo.updateVideo(VIDEO, { playable: true });
+  await t.app.sluice.store.createVideo({ id: VIDEO, status: 'ready', title: 'x', filename: 'x.mp4', size: 1 });
+  await t.app.sluice.store.updateVideo(VIDEO, { playable: true });
   mkdirSync(t.app.sluice.layout.mediaDir(VIDEO), { recursive: true });
   writeFileSync(join(t.app.sluice.layout.mediaDir(VIDEO), 'poster.jpg'), Buffer.alloc(2000, 1));
 });

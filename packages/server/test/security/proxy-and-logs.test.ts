@@ -17,9 +17,9 @@ import { raw, type RawOptions } from './support.js';
 const VIDEO = 'd'.repeat(32);
 const SPOOF = { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', forwarded: 'for=1.2.3.4;host=evil.example;proto=https' };
 
-function withReadyVideo(t: TestApp): void {
-  t.app.sluice.repo.createVideo({ id: VIDEO, status: 'ready', title: 'x', filename: 'x.mp4', size: 1 });
-  t.app.sluice.repo.updateVideo(VIDEO, { playable: true });
+async function withReadyVideo(t: TestApp): Promise<void> {
+  await t.app.sluice.store.createVideo({ id: VIDEO, status: 'ready', title: 'x', filename: 'x.mp4', size: 1 });
+  await t.app.sluice.store.updateVideo(VIDEO, { playable: true });
 }
 
 /** Every absolute link of the status document, and the tus Location, for one request. */
@@ -60,7 +60,7 @@ test('SLUICE_TRUST_PROXY is off by default and validated', () => {
 test('default server: X-Forwarded-Host/-Proto and Forwarded from a client change no link and no tus Location', async () => {
   const t = await startTestApp();
   try {
-    withReadyVideo(t);
+    await withReadyVideo(t);
     allStartWith(await linksFor(t, { headers: SPOOF }), t.url, 'spoofed');
     allStartWith(await linksFor(t, { headers: { 'x-forwarded-host': 'evil.example' } }), t.url, 'host only');
   } finally {
@@ -71,7 +71,7 @@ test('default server: X-Forwarded-Host/-Proto and Forwarded from a client change
 test('SLUICE_TRUST_PROXY=127.0.0.2: honoured from that peer only; Forwarded never; the last X-Forwarded-Host entry wins for both Fastify and tus', async () => {
   const t = await startTestApp({ SLUICE_TRUST_PROXY: '127.0.0.2' });
   try {
-    withReadyVideo(t);
+    await withReadyVideo(t);
     const proxied = { 'x-forwarded-host': 'video.example', 'x-forwarded-proto': 'https' };
     allStartWith(await linksFor(t, { headers: proxied, from: '127.0.0.1' }), t.url, 'untrusted peer');
     allStartWith(await linksFor(t, { headers: proxied, from: '127.0.0.2' }), 'https://video.example', 'trusted proxy');
@@ -88,7 +88,7 @@ test('SLUICE_TRUST_PROXY=127.0.0.2: honoured from that peer only; Forwarded neve
 test('SLUICE_PUBLIC_URL always wins, in links and in the tus Location, even from a trusted proxy', async () => {
   const t = await startTestApp({ SLUICE_PUBLIC_URL: 'https://pinned.example:8443', SLUICE_TRUST_PROXY: '127.0.0.1' });
   try {
-    withReadyVideo(t);
+    await withReadyVideo(t);
     allStartWith(await linksFor(t, { headers: SPOOF }), 'https://pinned.example:8443', 'pinned');
     allStartWith(await linksFor(t, {}), 'https://pinned.example:8443', 'pinned, no headers');
   } finally {

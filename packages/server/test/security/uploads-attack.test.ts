@@ -60,7 +60,7 @@ test('another upload token cannot see, resume, cancel or download an upload by i
   assert.equal(head.headers.get('upload-offset'), '4');
   assert.match(head.headers.get('upload-metadata') ?? '', /filename/);
   assert.equal(readFileSync(t.app.sluice.layout.original(id), 'utf8'), 'SECR');
-  assert.equal(t.app.sluice.repo.getVideo(id)?.status, 'uploading');
+  assert.equal((await t.app.sluice.store.getVideo(id))?.status, 'uploading');
   const rest = await fetch(url, { method: 'PATCH', headers: tus(alice, { 'upload-offset': '4', ...octets }), body: 'ET-123' });
   assert.equal(rest.status, 204);
   assert.equal(readFileSync(t.app.sluice.layout.original(id), 'utf8'), 'SECRET-123');
@@ -71,7 +71,7 @@ test('another upload token cannot see, resume, cancel or download an upload by i
 test('an upload created by a token with a sub also needs that sub, even with the URL', async () => {
   const alice = t.token({ aud: 'upload', sub: 'alice' });
   const { id, url } = await create(alice, 10, 'abc');
-  assert.equal(t.app.sluice.repo.getVideo(id)?.owner, 'alice');
+  assert.equal((await t.app.sluice.store.getVideo(id))?.owner, 'alice');
   await assertOutOfReach(t.token({ aud: 'upload', sub: 'bob' }), [url]);
   await assertOutOfReach(t.token({ aud: 'upload' }), [url]);
   // a fresh token for the same sub resumes (tokens are short-lived; the user is not)
@@ -89,7 +89,7 @@ test('a finished upload cannot be terminated through tus: the original stays', a
   assert.equal(del.status, 400);
   assert.equal(await code(del), 'SLUICE_ERR_UPLOAD_FINISHED');
   assert.equal(readFileSync(t.app.sluice.layout.original(id), 'utf8'), 'hello');
-  assert.equal(t.app.sluice.repo.getVideo(id)?.status, 'queued');
+  assert.equal((await t.app.sluice.store.getVideo(id))?.status, 'queued');
 });
 
 test('Upload-Defer-Length cannot bypass the token\'s maxBytes nor SLUICE_MAX_UPLOAD: 413, nothing stored beyond the limit', async () => {
@@ -125,7 +125,7 @@ test('Upload-Defer-Length cannot bypass the token\'s maxBytes nor SLUICE_MAX_UPL
   const b = await deferred(token);
   const ok = await fetch(b.url, { method: 'PATCH', headers: tus(token, { 'upload-offset': '0', 'upload-length': '1000', ...octets }), body: Buffer.alloc(1000, 3) });
   assert.equal(ok.status, 204);
-  assert.equal(t.app.sluice.repo.getVideo(b.id)?.status, 'queued');
+  assert.equal((await t.app.sluice.store.getVideo(b.id))?.status, 'queued');
   // a token without maxBytes is held to SLUICE_MAX_UPLOAD (2 MB here)
   const free = t.token({ aud: 'upload' });
   const c = await deferred(free);

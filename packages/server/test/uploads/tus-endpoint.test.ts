@@ -8,7 +8,7 @@ import { tusUpload } from '../support/tus.js';
 
 let t: TestApp;
 // Uploads only: processing is not what these tests look at.
-before(async () => { t = await startTestApp({ SLUICE_MAX_UPLOAD: '20MB' }); t.app.sluice.queue.stop(); });
+before(async () => { t = await startTestApp({ SLUICE_MAX_UPLOAD: '20MB' }); await t.app.sluice.queue.stop(); });
 after(() => t.close());
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -22,7 +22,7 @@ test('a tus upload creates the video, returns its id and a playback token, and k
   // the upload URL is the video id plus a capability
   assert.match(r.url, new RegExp(`/api/uploads/${r.videoId}\\.[A-Za-z0-9_-]{22}$`));
   assert.equal(sha(readFileSync(t.app.sluice.layout.original(r.videoId))), sha(readFileSync(file)));
-  const video = t.app.sluice.repo.getVideo(r.videoId)!;
+  const video = (await t.app.sluice.store.getVideo(r.videoId))!;
   assert.equal(video.title, 'Tiny <b>clip</b>');
   assert.equal(video.status, 'queued');
   const status = await fetch(`${t.url}/api/videos/${r.videoId}?token=${r.videoToken}`);
@@ -38,11 +38,11 @@ test('creation needs an upload token: none → 401, playback → 403', async () 
 });
 
 test('Upload-Length over SLUICE_MAX_UPLOAD → 413 SLUICE_ERR_UPLOAD_TOO_LARGE, nothing created', async () => {
-  const before = t.app.sluice.repo.listVideos().length;
+  const before = (await t.app.sluice.store.listVideos()).length;
   const res = await fetch(`${t.url}/api/uploads`, { method: 'POST', headers: tusHeaders(t.token({ aud: 'upload' }), { 'upload-length': String(21e6) }) });
   assert.equal(res.status, 413);
   assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'SLUICE_ERR_UPLOAD_TOO_LARGE');
-  assert.equal(t.app.sluice.repo.listVideos().length, before);
+  assert.equal((await t.app.sluice.store.listVideos()).length, before);
   // a token's own maxBytes is enforced too
   const small = await fetch(`${t.url}/api/uploads`, { method: 'POST', headers: tusHeaders(t.token({ aud: 'upload', maxBytes: 100 }), { 'upload-length': '101' }) });
   assert.equal(small.status, 413);
@@ -69,10 +69,10 @@ test('termination removes the upload and its video record', async () => {
   assert.equal(res.status, 201);
   const id = res.headers.get('sluice-video-id')!;
   const location = res.headers.get('location')!;
-  assert.ok(t.app.sluice.repo.getVideo(id));
+  assert.ok((await t.app.sluice.store.getVideo(id)));
   const del = await fetch(location, { method: 'DELETE', headers: tusHeaders(token) });
   assert.equal(del.status, 204);
-  assert.equal(t.app.sluice.repo.getVideo(id), undefined);
+  assert.equal((await t.app.sluice.store.getVideo(id)), undefined);
   const head = await fetch(location, { method: 'HEAD', headers: tusHeaders(token) });
   assert.equal(head.status, 404);
 });
@@ -87,20 +87,20 @@ test('an upload resumes after a server restart from the offset the server kept',
   const patch = await fetch(location, { method: 'PATCH', headers: tusHeaders(token, { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }), body: file.subarray(0, half) });
   assert.equal(patch.status, 204);
   t = await t.restart();
-  t.app.sluice.queue.stop();
+  await t.app.sluice.queue.stop();
   const head = await fetch(location.replace(/^http:\/\/[^/]+/, t.url), { method: 'HEAD', headers: tusHeaders(token) });
   assert.equal(head.status, 200);
   assert.equal(head.headers.get('upload-offset'), String(half));
   const rest = await fetch(location.replace(/^http:\/\/[^/]+/, t.url), { method: 'PATCH', headers: tusHeaders(token, { 'upload-offset': String(half), 'content-type': 'application/offset+octet-stream' }), body: file.subarray(half) });
   assert.equal(rest.status, 204);
   assert.equal(sha(readFileSync(t.app.sluice.layout.original(id))), sha(file));
-  assert.equal(t.app.sluice.repo.getVideo(id)!.status, 'queued');
+  assert.equal((await t.app.sluice.store.getVideo(id))!.status, 'queued');
 });
 
 test('CORS: the tus response exposes Sluice-Video-Id to allowed origins', async () => {
   const c = await startTestApp({ SLUICE_CORS_ORIGINS: 'https://site.example' });
   try {
-    c.app.sluice.queue.stop();
+    await c.app.sluice.queue.stop();
     const pre = await fetch(`${c.url}/api/uploads`, { method: 'OPTIONS', headers: { origin: 'https://site.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,tus-resumable,upload-length' } });
     assert.ok(pre.status === 204 || pre.status === 200);
     assert.equal(pre.headers.get('access-control-allow-origin'), 'https://site.example');
