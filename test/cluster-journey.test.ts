@@ -39,7 +39,7 @@ async function makeClips(dir: string): Promise<Clip[]> {
   ];
   return Promise.all(specs.map(async (s, i) => {
     const file = join(dir, `clip-${i}.mp4`);
-    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `${s.source}:duration=${s.seconds}`, '-f', 'lavfi', '-i', `sine=frequency=${300 + 100 * i}:duration=${s.seconds}`,
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', s.source, '-f', 'lavfi', '-i', `sine=frequency=${300 + 100 * i}`, '-t', String(s.seconds),
       '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', s.bitrate, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', file]);
     return { name: `clip-${i}.mp4`, file, seconds: s.seconds };
   }));
