@@ -85,9 +85,13 @@ for (const engine of ['postgres', 'redis'] as const satisfies readonly ClusterEn
     };
 
     before(async () => {
+      const t0 = Date.now();
       clipDir = mkdtempSync(join(tmpdir(), 'sluice-cluster-clips-'));
       [cluster, clips] = await Promise.all([startCluster({ engine, apis: 2, workers: 2 }), makeClips(clipDir)]);
-      [uploadToken, admin] = await Promise.all([cluster.token('upload'), cluster.token('admin')]);
+      // One token through the CLI (as an operator would), the other minted here with the secret.
+      uploadToken = await cluster.token('upload');
+      admin = cluster.mint('admin');
+      console.log(`# ${engine}: PostgreSQL${cluster.redis ? ' + Redis' : ''}, s3rver, nginx, migrate, 2 API nodes and 2 workers up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     });
     after(async () => {
       stopFollowing.abort();
@@ -120,10 +124,12 @@ for (const engine of ['postgres', 'redis'] as const satisfies readonly ClusterEn
 
     test('five more uploads go through both API nodes while transcodes run', { timeout: 120_000 }, async () => {
       try {
-        const rest = await Promise.all(clips.slice(1).map((c) => clusterUpload(`${cluster.url}/api/uploads`, readFileSync(c.file), c.name, uploadToken, {
+        const send = (c: Clip): Promise<ClusterUpload> => clusterUpload(`${cluster.url}/api/uploads`, readFileSync(c.file), c.name, uploadToken, {
           chunkSize: 512 * 1024, delayMs: 1, onCreated: (id, token) => follow(id, token),
-        })));
-        uploads.push(...rest);
+        });
+        // The long clip first, so that a worker takes it at once.
+        uploads.push(await send(clips[1]!));
+        uploads.push(...await Promise.all(clips.slice(2).map(send)));
         const served = new Set(cluster.lb.accessLog().filter((l) => l.status < 300 && (l.method === 'PATCH' || l.method === 'POST')).flatMap((l) => l.upstreams));
         assert.ok(cluster.apis().every((n) => served.has(`127.0.0.1:${n.port}`)), `uploads reached every API node: ${[...served].join(' ')}`);
       } catch (e) { explain(e); }
@@ -158,6 +164,10 @@ for (const engine of ['postgres', 'redis'] as const satisfies readonly ClusterEn
         for (const [i, f] of settled.entries()) {
           assert.equal(f.final.status, 'ready', `video ${i} (${f.final.id}): ${JSON.stringify(f.final.error)}`);
         }
+        const seen = settled[1]!.events;
+        const lastBefore = seen.filter((e) => e.at < killedWorkerAt).at(-1);
+        const restart = seen.find((e) => e.at > killedWorkerAt && e.status === 'processing' && e.progress < (lastBefore?.progress ?? 0));
+        console.log(`# video 1: progress ${lastBefore?.progress.toFixed(2)} when its worker died; taken over (progress back to ${restart?.progress.toFixed(2)}) after ${restart ? ((restart.at - killedWorkerAt) / 1000).toFixed(1) : '?'} s; ready after ${((seen.at(-1)!.at - killedWorkerAt) / 1000).toFixed(1)} s`);
         console.log(`# SSE: ${settled.map((f, i) => `video ${i}: ${f.statuses.join('→')} over ${f.connections} connection(s)`).join('; ')}`);
         for (const [i, up] of uploads.entries()) {
           const doc = await status(cluster, up.videoId, up.videoToken);
@@ -196,7 +206,7 @@ for (const engine of ['postgres', 'redis'] as const satisfies readonly ClusterEn
         await tab.goto(`${cluster.url}/cluster-static/play.html`);
         const started = await tab.evaluate(`window.play(${JSON.stringify(doc.hls)})`);
         assert.equal(started, 'playing');
-        await tab.waitForFunction(`document.getElementById('v').currentTime >= 3`, undefined, { timeout: 60_000, polling: 100 });
+        await tab.waitForFunction(`document.getElementById('v').currentTime >= 2`, undefined, { timeout: 60_000, polling: 100 });
         assert.deepEqual(await tab.evaluate(`window.journal.errors`), []);
       } finally {
         await browser.close();

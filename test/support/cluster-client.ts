@@ -116,6 +116,8 @@ export function clusterUpload(endpoint: string, bytes: Buffer, name: string, tok
 export interface FollowResult {
   final: StatusDocument;
   statuses: string[];
+  /** Every event received: when (Date.now()), status and progress. */
+  events: Array<{ at: number; status: string; progress: number }>;
   /** How many times the stream was opened (more than one: an API node went away under it). */
   connections: number;
 }
@@ -126,6 +128,7 @@ export interface FollowResult {
  */
 export async function followEvents(base: string, videoId: string, token: string, signal: AbortSignal): Promise<FollowResult> {
   const statuses: string[] = [];
+  const events: FollowResult['events'] = [];
   let connections = 0;
   for (;;) {
     signal.throwIfAborted();
@@ -147,10 +150,11 @@ export async function followEvents(base: string, videoId: string, token: string,
             const data = /^data: (.*)$/m.exec(event)?.[1];
             if (!data) continue;
             const doc = JSON.parse(data) as StatusDocument;
+            events.push({ at: Date.now(), status: doc.status, progress: doc.progress ?? 0 });
             if (statuses.at(-1) !== doc.status) statuses.push(doc.status);
             if (doc.status === 'ready' || doc.status === 'failed') {
               await reader.cancel();
-              return { final: doc, statuses, connections };
+              return { final: doc, statuses, events, connections };
             }
           }
         }
