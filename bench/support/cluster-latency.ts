@@ -22,15 +22,16 @@ const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /**
  * `samples` jobs, one at a time, each enqueued on `producer` while the
  * worker of `consumer` is idle: ms from enqueue() to the handler's first line.
+ * `videoIds` (at least samples + 5) for engines whose jobs need a video row.
  */
-export async function enqueueToStart(producer: QueueEngine, consumer: QueueEngine, samples: number): Promise<number[]> {
+export async function enqueueToStart(producer: QueueEngine, consumer: QueueEngine, samples: number, videoIds: string[] = []): Promise<number[]> {
   let started: ((at: number) => void) | undefined;
   await consumer.run(async () => { started?.(performance.now()); }, { concurrency: 1 });
   const out: number[] = [];
   for (let i = 0; i < samples + 5; i++) {
     const seen = new Promise<number>((r) => { started = r; });
     const t0 = performance.now();
-    await producer.enqueue(`bench-${i}`);
+    await producer.enqueue(videoIds[i] ?? `bench-${i}`);
     const t1 = await seen;
     if (i >= 5) out.push(t1 - t0); // the first few warm connections and prepared statements
     await pause(20);
