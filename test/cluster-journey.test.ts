@@ -154,6 +154,18 @@ for (const engine of ['postgres', 'redis'] as const satisfies readonly ClusterEn
       } catch (e) { explain(e); }
     });
 
+    test('SSE streams survive the death of the API node holding them', { timeout: 60_000 }, async () => {
+      try {
+        // Every follower not yet done holds a stream through nginx to one API node (no other request is in flight now).
+        const open = apiConnections(cluster);
+        const [victim, streams] = [...open].sort((a, b) => b[1] - a[1])[0]!;
+        assert.ok(streams > 0, `an API node holds SSE streams: ${[...open].map(([n, c]) => `${n.name}=${c}`).join(' ')}`);
+        await victim.crash();
+        await cluster.startNode('api', victim.port);
+        console.log(`# ${victim.name} SIGKILLed while holding ${streams} SSE stream(s), then started again`);
+      } catch (e) { explain(e); }
+    });
+
     test('every video ends ready, seen over SSE through nginx; originals byte-identical; one consistent rendition each', { timeout: 180_000 }, async () => {
       try {
         assert.equal(uploads.length, 6);
@@ -169,6 +181,7 @@ for (const engine of ['postgres', 'redis'] as const satisfies readonly ClusterEn
         const restart = seen.find((e) => e.at > killedWorkerAt && e.status === 'processing' && e.progress < (lastBefore?.progress ?? 0));
         console.log(`# video 1: progress ${lastBefore?.progress.toFixed(2)} when its worker died; taken over (progress back to ${restart?.progress.toFixed(2)}) after ${restart ? ((restart.at - killedWorkerAt) / 1000).toFixed(1) : '?'} s; ready after ${((seen.at(-1)!.at - killedWorkerAt) / 1000).toFixed(1)} s`);
         console.log(`# SSE: ${settled.map((f, i) => `video ${i}: ${f.statuses.join('→')} over ${f.connections} connection(s)`).join('; ')}`);
+        assert.ok(settled.some((f) => f.connections > 1), 'some follower lost its stream with the killed API node and reconnected');
         for (const [i, up] of uploads.entries()) {
           const doc = await status(cluster, up.videoId, up.videoToken);
           assert.equal(doc.status, 'ready');
