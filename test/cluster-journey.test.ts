@@ -109,11 +109,12 @@ for (const engine of ['postgres', 'redis'] as const satisfies readonly ClusterEn
         const offset = await held;
         const victim = nodeCarryingRequest(cluster, before);
         await victim.crash();
+        const killedAt = Date.now();
         gate.release();
         const up = await done;
         uploads.push(up);
         follow(up.videoId, up.videoToken);
-        console.log(`# PATCH at offset ${offset} held on ${victim.name}, which was SIGKILLed; client retries: ${up.retries.join(', ')}`);
+        console.log(`# PATCH at offset ${offset} held on ${victim.name}, which was SIGKILLed; client retries: ${up.retries.join(', ')}; upload complete ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
         assert.ok(up.retries.length > 0, 'the client saw the dead node and retried');
         const onDead = cluster.lb.accessLog().filter((l) => l.upstreams.includes(`127.0.0.1:${victim.port}`) && l.status >= 500);
         assert.ok(onDead.length > 0 || up.retries.some((r) => r.startsWith('PATCH')), 'the failed PATCH went to the killed node');
