@@ -87,7 +87,10 @@ for (const engine of ['postgres', 'redis'] as const satisfies readonly ClusterEn
     before(async () => {
       const t0 = Date.now();
       clipDir = mkdtempSync(join(tmpdir(), 'sluice-cluster-clips-'));
-      [cluster, clips] = await Promise.all([startCluster({ engine, apis: 2, workers: 2 }), makeClips(clipDir)]);
+      const making = makeClips(clipDir);
+      making.catch(() => undefined); // awaited below, once the cluster is held for after() to stop
+      cluster = await startCluster({ engine, apis: 2, workers: 2 });
+      clips = await making;
       // One token through the CLI (as an operator would), the other minted here with the secret.
       uploadToken = await cluster.token('upload');
       admin = cluster.mint('admin');
