@@ -88,7 +88,8 @@ test('Azure storage, direct delivery: 20 s of playback from Azurite with 3 s med
       });
       u.start();
     });
-    const id = uploadUrl.slice(uploadUrl.lastIndexOf('/') + 1);
+    // The upload URL is /api/uploads/<id>.<key> (the key is the upload's capability).
+    const id = uploadUrl.slice(uploadUrl.lastIndexOf('/') + 1).split('.')[0]!;
     const admin = await token({ aud: 'admin' });
     for (let status = '', deadline = Date.now() + 240_000; status !== 'ready';) {
       assert.ok(Date.now() < deadline, `not ready after 240 s (${status}):\n${server.output()}`);

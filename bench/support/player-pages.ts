@@ -29,11 +29,19 @@ export async function buildSite(dir: string, mediaSeconds: number): Promise<Benc
       media.addEventListener('playing', () => { if (__stats.waitingAt) __stats.stalls.push(performance.now() - __stats.waitingAt); __stats.waitingAt = 0; });
       media.addEventListener('error', () => { __stats.errors += 1; });
     }`;
+  // `&native=1`: MediaSource hidden, so the element plays with the browser's own HLS (Chromium 156 has it).
   writeFileSync(`${dir}/ours.html`, `<!doctype html><body><script type="module">
     import './ours.js';${probe}
+    if (q.get('native')) for (const k of ['MediaSource', 'ManagedMediaSource', 'WebKitMediaSource']) delete self[k];
     const el = document.createElement('video-stream-player');
     el.muted = true; el.setAttribute('autoplay', '');
     el.addEventListener('stream-error', () => { __stats.errors += 1; });
+    el.addEventListener('stream-fallback', () => { __stats.errors += 1; });
+    el.addEventListener('stream-recovered', (e) => { __stats.recovered = (__stats.recovered ?? 0) + 1; (__stats.recoveredMs ??= []).push(e.detail.stallMs); });
+    // \`&seekBack=<s>\`: once at <s> s, seek back to 2 s (media never loaded since, its URL long expired).
+    const seekBack = Number(q.get('seekBack') || 0);
+    if (seekBack) el.addEventListener('timeupdate', function once() { if (el.currentTime >= seekBack) { el.removeEventListener('timeupdate', once); el.currentTime = 2; } });
+    el.addEventListener('stream-resigned', () => { __stats.resigned = (__stats.resigned ?? 0) + 1; });
     instrument(el, el.video);
     el.src = q.get('src');
     document.body.append(el);

@@ -49,13 +49,24 @@ export function ensureStaticMedia(dir = join(tmpdir(), `sluice-player-media-${pr
   return dir;
 }
 
-/** Playlist with every URI (lines and URI="…") given `?exp=`. */
-function signPlaylist(text, exp) {
-  const sign = (u) => `${u}${u.includes('?') ? '&' : '?'}exp=${exp}`;
+/**
+ * Playlist with every URI (lines and URI="…") given `?exp=`: `now + ttl`,
+ * or with `linear` (Sluice's `?expiry=linear`) each segment `now + its
+ * start time + ttl` and the init section with the last segment.
+ */
+function signPlaylist(text, now, ttl, linear) {
+  const sign = (u, at) => `${u}${u.includes('?') ? '&' : '?'}exp=${Math.floor(now + ttl + (linear ? at : 0))}`;
+  const total = [...text.matchAll(/#EXTINF:([\d.]+)/g)].reduce((a, m) => a + Number(m[1]), 0);
+  let at = 0;
+  let duration = 0;
   return text.split('\n').map((line) => {
     if (!line.trim()) return line;
-    if (line.startsWith('#')) return line.replace(/URI="([^"]+)"/, (_m, u) => `URI="${sign(u)}"`);
-    return line.endsWith('.m3u8') ? line : sign(line);
+    if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice(8)) || 0;
+    if (line.startsWith('#')) return line.replace(/URI="([^"]+)"/, (_m, u) => `URI="${sign(u, total)}"`);
+    if (line.endsWith('.m3u8')) return line;
+    const out = sign(line, at);
+    at += duration;
+    return out;
   }).join('\n');
 }
 
@@ -74,14 +85,15 @@ export async function serveMedia(dir) {
     if (req.method === 'OPTIONS') return reply(204);
     let path = u.pathname;
     let ttl;
-    const m = /^\/signed\/(\d+)(\/.*)$/.exec(path);
-    if (m) { ttl = Number(m[1]); path = m[2]; }
+    // /signed/<ttl>/…: every URL expires ttl s after the playlist fetch; /linear/<ttl>/…: after its segment's start time too.
+    const m = /^\/(signed|linear)\/(\d+)(\/.*)$/.exec(path);
+    if (m) { ttl = Number(m[2]); path = m[3]; }
     const file = normalize(join(dir, decodeURIComponent(path)));
     if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) return reply(404);
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
     const now = Date.now() / 1000;
     if (ttl !== undefined && extname(file) === '.m3u8') {
-      return reply(200, signPlaylist(readFileSync(file, 'utf8'), Math.floor(now + ttl)), { 'content-type': type, 'cache-control': 'no-store' });
+      return reply(200, signPlaylist(readFileSync(file, 'utf8'), now, ttl, m[1] === 'linear'), { 'content-type': type, 'cache-control': 'no-store' });
     }
     if (ttl !== undefined) {
       const exp = Number(u.searchParams.get('exp'));

@@ -33,6 +33,10 @@ export async function startFaultProxy(target) {
       upRes.pipe(res);
     });
     up.on('error', () => { entry.status = 502; if (!res.headersSent) res.writeHead(502); res.end(); });
+    // A client that goes away mid-response (the browser's own HLS abandons segment
+    // requests) must not leave the upstream response paused forever: that open
+    // connection would keep the Sluice server from stopping gracefully.
+    res.on('close', () => { if (!res.writableFinished) up.destroy(); });
     req.pipe(up);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));

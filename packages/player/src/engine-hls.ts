@@ -35,6 +35,8 @@ export class HlsJsEngine implements Engine {
     this.#host = host;
     const master = url;
     this.#resigner = new PlaylistResigner((u) => this.#fetchPlaylist(u), REFRESH_MARGIN_S);
+    // A re-fetch before anything failed costs no stall: hls.js keeps playing from its buffer.
+    this.#resigner.onRefetch = (cause) => { if (cause === 'proactive') host.resigned('expiring', 0); };
     const defaults = HlsCtor.DefaultConfig;
     const Loader = createExpiryLoader(defaults.loader as new (c: HlsConfig) => Loader<LoaderContext>, {
       resigner: this.#resigner,
@@ -79,6 +81,16 @@ export class HlsJsEngine implements Engine {
     this.#host.levelsChanged();
   }
   get refetches(): number { return this.#resigner.refetches; }
+
+  /**
+   * The loader and resigner read the token on every request; re-fetching
+   * the playing level's playlist now re-signs its URLs under the new token.
+   */
+  tokenChanged(): void {
+    const level = this.#hls.levels[this.#hls.currentLevel];
+    if (!level) return;
+    void this.#resigner.refresh(level.uri).then(() => this.#host.resigned('token', 0), () => undefined);
+  }
 
   destroy(): void { this.#hls.destroy(); }
 

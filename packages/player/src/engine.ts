@@ -15,15 +15,25 @@ export interface EngineHost {
   token(): string | undefined;
   renewToken(): Promise<string>;
   recovered(reason: RecoveryReason, stallMs: number): void;
+  /** URLs were re-signed before they failed (`expiring`) or for a new token (`token`); `stallMs` of playback it cost. */
+  resigned(reason: ResignReason, stallMs: number): void;
   /** HLS cannot continue (`reason` is a hls.js error detail or a short phrase). */
   fatal(reason: string): void;
   /** Levels or the current level changed: re-render the quality menu. */
   levelsChanged(): void;
 }
 
+/** What a reloading engine reports instead of the reloading `<video>`'s state. */
+export interface HeldState { currentTime: number; duration: number; playing: boolean }
+
+/** Why URLs were re-signed ahead of a failure. */
+export type ResignReason = 'expiring' | 'token';
+
 export interface EngineOptions {
   /** Where to start (seconds); 0 for a playlist still growing, not its live edge. */
   startPosition: number;
+  /** The URL is a Sluice master playlist: the native engine may ask for `expiry=linear` playlists. */
+  sluice?: boolean;
 }
 
 export interface Engine {
@@ -35,6 +45,12 @@ export interface Engine {
   level: number;
   /** Playlist re-fetches made to re-sign expired URLs. */
   readonly refetches: number;
+  /** `token` changed: re-sign what is loaded with it (hls.js: re-fetch the playlist; native: seamless reload). */
+  tokenChanged(): void;
+  /** While the engine reloads its source: the state the page should keep seeing. */
+  held?(): HeldState | undefined;
+  /** True for a media event the engine handles itself; the element does not re-dispatch it. */
+  absorbs?(e: Event): boolean;
   destroy(): void;
 }
 
@@ -60,11 +76,25 @@ export async function createHlsEngine(url: string, host: EngineHost, options: En
       return new HlsJsEngine(mod.default, url, host, options);
     }
   }
-  if (host.video.canPlayType(HLS_TYPE)) return new NativeEngine('native-hls', url, host, options);
+  if (host.video.canPlayType(HLS_TYPE)) {
+    const { NativeHlsEngine } = await import('./engine-native.js');
+    return new NativeHlsEngine(options.sluice ? linearUrl(url) : url, host, options);
+  }
   return null;
 }
 
-/** The browser plays the URL itself (native HLS or a progressive file). */
+/** A Sluice master URL asking for playlists whose URLs expire along a straight-through viewing (see engine-native.ts). */
+export function linearUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.searchParams.set('expiry', 'linear');
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
+/** The browser plays a progressive file (the MP4 fallback, or an .mp4 `src`). */
 export class NativeEngine implements Engine {
   readonly levels: readonly QualityLevel[] = [];
   readonly currentLevel = -1;
@@ -84,6 +114,10 @@ export class NativeEngine implements Engine {
     video.addEventListener('error', this.#onError);
     // A media fragment (`#t=`) starts there before the first frame is shown.
     video.src = options.startPosition > 0 && !url.includes('#') ? `${url}#t=${options.startPosition}` : url;
+  }
+
+  tokenChanged(): void {
+    // A progressive URL is signed, not tokenised: a new token changes nothing it loads.
   }
 
   destroy(): void {

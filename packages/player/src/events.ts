@@ -2,11 +2,20 @@
  * The element's own events (kebab-case, bubbling, composed) and their details.
  */
 import type { PlayerErrorCode } from '@sluice/protocol';
+import type { EngineKind, ResignReason } from './engine.js';
 import type { RecoveryReason } from './expiry-loader.js';
 import type { VideoStatus } from './status.js';
 
 /** `stream-recovered`: a request failed (expired URL, rejected token) and succeeded after re-signing. */
 export interface StreamRecoveredDetail { reason: RecoveryReason; stallMs: number }
+
+/**
+ * `stream-resigned`: URLs were re-signed before they failed — `expiring`
+ * (about to expire: hls.js re-fetched a playlist, the native engine reloaded
+ * a paused video) or `token` (the `token` property changed). `stallMs` is
+ * the playback it cost (0 when nothing was playing).
+ */
+export interface StreamResignedDetail { reason: ResignReason; engine: EngineKind; stallMs: number }
 
 /** `stream-fallback`: HLS failed for good; playback moved to the MP4 at the same position. */
 export interface StreamFallbackDetail { reason: string; from: string; to: string; position: number }
@@ -22,6 +31,7 @@ export type StatusChangeDetail = VideoStatus;
 
 export interface VideoStreamPlayerEventMap {
   'stream-recovered': CustomEvent<StreamRecoveredDetail>;
+  'stream-resigned': CustomEvent<StreamResignedDetail>;
   'stream-fallback': CustomEvent<StreamFallbackDetail>;
   'stream-error': CustomEvent<StreamErrorDetail>;
   'token-expired': CustomEvent<TokenExpiredDetail>;

@@ -105,7 +105,7 @@ export function createExpiryLoader(Base: LoaderCtor, deps: ExpiryLoaderDeps): Lo
       if (!playlist) return url;
       const known = deps.resigner.known(playlist, url);
       if (!expiresWithin(known, deps.marginS)) return known;
-      try { return (await deps.resigner.resign(playlist, known)) ?? known; } catch { return known; }
+      try { return (await deps.resigner.resign(playlist, known, 'proactive')) ?? known; } catch { return known; }
     }
 
     #attempt(url: string): void {

@@ -41,19 +41,24 @@ export type MediaMirror = Pick<HTMLVideoElement, Rw | Method> & Readonly<Pick<HT
 interface HasVideo { readonly video: HTMLVideoElement }
 type Bag = Record<string, unknown>;
 
-/** Defines the forwarding accessors and methods on `proto`; `onSet` sees every property write. */
-export function defineMediaMirror<T extends HasVideo>(proto: T, onSet?: (el: T, name: string, value: unknown) => void): void {
+/**
+ * Defines the forwarding accessors and methods on `proto`; `onSet` sees
+ * every property write; `onGet` may answer a read instead of the video
+ * (anything but undefined), e.g. the position held while a source reloads.
+ */
+export function defineMediaMirror<T extends HasVideo>(proto: T, onSet?: (el: T, name: string, value: unknown) => void, onGet?: (el: T, name: string) => unknown): void {
+  const read = (el: T, name: string): unknown => onGet?.(el, name) ?? (el.video as unknown as Bag)[name];
   for (const name of MEDIA_RW_PROPS) {
     Object.defineProperty(proto, name, {
       configurable: true, enumerable: true,
-      get(this: HasVideo) { return (this.video as unknown as Bag)[name]; },
+      get(this: T) { return read(this, name); },
       set(this: T, v: unknown) { (this.video as unknown as Bag)[name] = v; onSet?.(this, name, v); },
     });
   }
   for (const name of MEDIA_RO_PROPS) {
     Object.defineProperty(proto, name, {
       configurable: true, enumerable: true,
-      get(this: HasVideo) { return (this.video as unknown as Bag)[name]; },
+      get(this: T) { return read(this, name); },
     });
   }
   for (const name of MEDIA_METHODS) {
@@ -82,9 +87,9 @@ export function upgradeMediaProps(el: HasVideo): void {
   }
 }
 
-/** Re-dispatches every native media event of `video` from `host`; returns the undo. */
-export function forwardMediaEvents(video: HTMLVideoElement, host: HTMLElement): () => void {
-  const relay = (e: Event): void => { host.dispatchEvent(new Event(e.type)); };
+/** Re-dispatches every native media event of `video` from `host`, except those `skip` claims; returns the undo. */
+export function forwardMediaEvents(video: HTMLVideoElement, host: HTMLElement, skip?: (e: Event) => boolean): () => void {
+  const relay = (e: Event): void => { if (!skip?.(e)) host.dispatchEvent(new Event(e.type)); };
   for (const type of MEDIA_EVENTS) video.addEventListener(type, relay);
   return () => { for (const type of MEDIA_EVENTS) video.removeEventListener(type, relay); };
 }

@@ -109,19 +109,22 @@ export class PlaybackSession {
     if (!this.engine && !this.#starting && doc.playable && doc.hls) {
       // While processing the playlists grow (EVENT): start at 0, not at the edge.
       const at = doc.status === 'ready' ? this.#host.startTime() : 0;
-      this.#startHls(tokenUrl(doc.hls, this.#host.token()), at).catch((e: unknown) => this.#host.error(PlayerErrors.SOURCE, String(e), true));
+      this.#startHls(tokenUrl(doc.hls, this.#host.token()), at, true).catch((e: unknown) => this.#host.error(PlayerErrors.SOURCE, String(e), true));
     }
   }
 
-  async #startHls(url: string, startPosition: number): Promise<void> {
+  async #startHls(url: string, startPosition: number, sluice = false): Promise<void> {
     this.#starting = true;
-    const engine = await createHlsEngine(url, this.#engineHost(), { startPosition }).finally(() => { this.#starting = false; });
+    const engine = await createHlsEngine(url, this.#engineHost(), { startPosition, sluice }).finally(() => { this.#starting = false; });
     if (this.#closed) { engine?.destroy(); return; }
     if (engine) { this.#use(engine); return; }
-    if (!this.#fallback('unsupported: no MediaSource and no native HLS')) {
+    if (!await this.#fallback('unsupported: no MediaSource and no native HLS')) {
       this.#host.error(PlayerErrors.UNSUPPORTED, 'This browser can play neither HLS nor the MP4 fallback.', true);
     }
   }
+
+  /** `token` changed: the engine re-signs what it has loaded with it. */
+  tokenChanged(): void { this.engine?.tokenChanged(); }
 
   #use(engine: Engine): void {
     this.engine = engine;
@@ -132,27 +135,43 @@ export class PlaybackSession {
     const h = this.#host;
     return {
       video: h.video, token: () => h.token(), renewToken: () => h.renewToken(),
-      recovered: (r, ms) => h.recovered(r, ms), levelsChanged: () => h.levelsChanged(),
+      recovered: (r, ms) => h.recovered(r, ms), resigned: (r, ms) => h.resigned(r, ms), levelsChanged: () => h.levelsChanged(),
       fatal: (reason) => this.#fatal(reason),
     };
   }
 
   #fatal(reason: string): void {
     if (this.#closed) return;
-    if (this.engine?.kind !== 'progressive' && this.#fallback(reason)) return;
-    this.#host.error(PlayerErrors.NETWORK, `Playback failed: ${reason}`, true);
+    if (this.engine?.kind === 'progressive') { this.#failed(reason); return; }
+    // A fallback under way: the failing engine's later errors change nothing.
+    if (this.#fellBack) return;
+    void this.#fallback(reason).then((ok) => { if (!ok) this.#failed(reason); });
   }
 
-  /** Same position and play state on the status document's MP4; false when there is none. */
-  #fallback(reason: string): boolean {
-    const mp4 = this.statusDoc?.status === 'ready' ? this.statusDoc.mp4 : undefined;
-    if (!mp4 || this.#fellBack) return false;
+  #failed(reason: string): void {
+    if (!this.#closed) this.#host.error(PlayerErrors.NETWORK, `Playback failed: ${reason}`, true);
+  }
+
+  /**
+   * Same position and play state on the MP4; false when there is none. The
+   * status document is read again first: its `mp4` URL may have expired
+   * since the page loaded.
+   */
+  async #fallback(reason: string): Promise<boolean> {
+    const original = this.statusDoc?.status === 'ready' ? this.statusDoc.mp4 : undefined;
+    if (this.#fellBack || !original) return false;
     this.#fellBack = true;
     const { video } = this.#host;
-    const position = video.currentTime;
-    const playing = !video.paused;
-    const from = this.engine?.kind ?? 'hls.js';
-    this.engine?.destroy();
+    const engine = this.engine;
+    const held = engine?.held?.();
+    const position = held?.currentTime ?? video.currentTime;
+    const playing = held?.playing ?? !video.paused;
+    const from = engine?.kind ?? 'hls.js';
+    const fresh = await this.#status().catch(() => null);
+    if (this.#closed) return true;
+    if (fresh) this.statusDoc = fresh;
+    const mp4 = fresh?.mp4 ?? original;
+    engine?.destroy();
     this.#use(new NativeEngine('progressive', mp4, this.#engineHost(), { startPosition: position }));
     if (playing) video.play().catch(() => undefined);
     this.#host.fallback({ reason, from, to: mp4, position });

@@ -38,9 +38,14 @@ export function expiresWithin(url: string, marginS: number, nowMs = Date.now()):
   return exp !== undefined && exp - nowMs / 1000 < marginS;
 }
 
+/** Why a playlist was re-fetched: a URL about to expire (before use) or one that already failed. */
+export type RefetchCause = 'proactive' | 'reactive';
+
 export class PlaylistResigner {
   /** Playlist re-fetches done so far (each shared by all waiting requests). */
   refetches = 0;
+  /** Called when a re-fetch starts (once per fetch, however many requests share it). */
+  onRefetch: ((cause: RefetchCause) => void) | undefined;
   readonly #entries = new Map<string, Map<string, string>>();
   readonly #inflight = new Map<string, Promise<Map<string, string>>>();
   readonly #fetch: FetchPlaylist;
@@ -63,13 +68,24 @@ export class PlaylistResigner {
    * fetch already produced a different URL that is not about to expire.
    * Resolves undefined when the playlist no longer lists the resource.
    */
-  async resign(playlistUrl: string, stale: string): Promise<string | undefined> {
+  async resign(playlistUrl: string, stale: string, cause: RefetchCause = 'reactive'): Promise<string | undefined> {
     const key = resourceKey(playlistUrl);
     const cached = this.#entries.get(key)?.get(resourceKey(stale));
     if (cached && cached !== stale && !expiresWithin(cached, this.#marginS)) return cached;
+    return (await this.#refetch(playlistUrl, cause)).get(resourceKey(stale));
+  }
+
+  /** Re-fetches `playlistUrl` now (e.g. with a new token), unless a fetch is already in flight. */
+  async refresh(playlistUrl: string): Promise<void> {
+    await this.#refetch(playlistUrl, 'proactive', true);
+  }
+
+  #refetch(playlistUrl: string, cause: RefetchCause, quiet = false): Promise<Map<string, string>> {
+    const key = resourceKey(playlistUrl);
     let pending = this.#inflight.get(key);
     if (!pending) {
       this.refetches += 1;
+      if (!quiet) this.onRefetch?.(cause);
       pending = this.#fetch(playlistUrl)
         .then(({ text, url }) => {
           const uris = playlistUris(text, url);
@@ -79,6 +95,6 @@ export class PlaylistResigner {
         .finally(() => this.#inflight.delete(key));
       this.#inflight.set(key, pending);
     }
-    return (await pending).get(resourceKey(stale));
+    return pending;
   }
 }

@@ -24,7 +24,8 @@ const IDLE_MS = 3000;
 /**
  * Adaptive HLS player for Sluice videos and any .m3u8 or .mp4 URL.
  *
- * @fires stream-recovered - `{ reason, stallMs }` after an expired URL or rejected token was renewed without interrupting playback.
+ * @fires stream-recovered - `{ reason, stallMs }` after an expired URL or rejected token was renewed without interrupting playback (native HLS: after a reload at the same position).
+ * @fires stream-resigned - `{ reason, engine, stallMs }` when URLs were re-signed before they failed: `expiring` (hls.js re-fetched a playlist; native HLS reloaded a paused video) or `token` (`token` changed).
  * @fires stream-fallback - `{ reason, from, to, position }` when HLS failed for good and the MP4 took over at the same position.
  * @fires stream-error - `{ code, message, fatal }` when playback cannot start or continue.
  * @fires token-expired - `{ src }` when the JWT was rejected and no `tokenProvider` is set; set `token` to continue.
@@ -52,7 +53,11 @@ export class VideoStreamPlayer extends LitElement {
 
   static {
     // The rate a page asked for, restored after each new source (see loadstart).
-    defineMediaMirror(this.prototype, (el, name, value) => { if (name === 'playbackRate') el.#rate = Number(value); });
+    defineMediaMirror(this.prototype, (el, name, value) => { if (name === 'playbackRate') el.#rate = Number(value); }, (el, name) => {
+      // While the native engine reloads freshly signed playlists, the page keeps seeing where it was.
+      const held = name === 'currentTime' || name === 'duration' ? el.#session?.engine?.held?.() : undefined;
+      return held?.[name as 'currentTime' | 'duration'];
+    });
   }
 
   static override get observedAttributes(): string[] {
@@ -61,7 +66,12 @@ export class VideoStreamPlayer extends LitElement {
 
   /** A Sluice video URL (`/api/videos/:id`, its status document), or any `.m3u8` or `.mp4` URL. */
   @property() src = '';
-  /** Playback JWT; sent as `?token=`. Setting it resumes requests waiting after `token-expired`. */
+  /**
+   * Playback JWT; sent as `?token=`. Setting it resumes requests waiting after
+   * `token-expired`; on a playing element it re-signs what is loaded (hls.js:
+   * re-fetches the playlist; native HLS: a reload at the same position) and
+   * fires `stream-resigned`.
+   */
   @property() token = '';
   /** Called when the JWT is rejected; resolves with a new one. Preferred over `token-expired`. */
   @property({ attribute: false }) tokenProvider: (() => Promise<string>) | undefined = undefined;
@@ -94,7 +104,7 @@ export class VideoStreamPlayer extends LitElement {
     video.playsInline = true;
     upgradeMediaProps(this);
     this.#rate = video.playbackRate;
-    forwardMediaEvents(video, this);
+    forwardMediaEvents(video, this, (e) => this.#session?.engine?.absorbs?.(e) === true);
     for (const type of RENDER_ON) video.addEventListener(type, (e) => { this.#onMedia(e.type); });
     // A new source resets playbackRate to defaultPlaybackRate (HTML load
     // algorithm) without a ratechange: keep the rate across engine switches.
@@ -153,6 +163,8 @@ export class VideoStreamPlayer extends LitElement {
     if (changed.has('token') && this.token) {
       const waiters = this.#tokenWaiters.splice(0);
       for (const w of waiters) w(this.token);
+      // A renewal in progress re-signs through its waiters; otherwise re-sign what is loaded.
+      if (waiters.length === 0 && !this.#renewal && changed.get('token')) this.#session?.tokenChanged();
     }
     if (changed.has('controls')) this.video.controls = this.controls === 'native';
     if (changed.has('poster') || changed.has('_status' as keyof VideoStreamPlayer)) {
@@ -190,6 +202,7 @@ export class VideoStreamPlayer extends LitElement {
       renewToken: () => this.renewToken(),
       startTime: () => this.startTime,
       recovered: (reason, stallMs) => this.#emit('stream-recovered', { reason, stallMs }),
+      resigned: (reason, stallMs) => this.#emit('stream-resigned', { reason, stallMs, engine: session.engine?.kind ?? 'hls.js' }),
       levelsChanged: () => this.requestUpdate(),
       status: (doc) => this.#onStatus(doc),
       error: (code, message, fatal) => { this._error = { code, message, fatal }; this.#emit('stream-error', this._error); },

@@ -5,8 +5,9 @@
  */
 import { expect } from '@open-wc/testing';
 import '../src/index.js';
-import type { StreamFallbackDetail } from '../src/events.js';
+import type { StreamFallbackDetail, StreamResignedDetail } from '../src/events.js';
 import type { VideoStatus } from '../src/status.js';
+import { urlExpiry } from '../src/signed-url.js';
 import { cleanup, command, next, playedTo, player, sluice, until, watch } from './helpers.js';
 
 interface Req { method: string; path: string; query: string; status: number }
@@ -72,6 +73,8 @@ describe('<video-stream-player> with a Sluice server', function () {
     const p = await proxy(server);
     const t = await token(server, { aud: 'playback', sub: video.id, ttl: '1h', mediaTtl: 3 });
     const el = player({ src: `${p.url}/api/videos/${video.id}`, token: t, muted: '', autoplay: '' });
+    const resigned: StreamResignedDetail[] = [];
+    el.addEventListener('stream-resigned', (e) => resigned.push((e as CustomEvent<StreamResignedDetail>).detail));
     const w = watch(el);
     await next(el, 'playing');
     await playedTo(el, 30);
@@ -86,6 +89,31 @@ describe('<video-stream-player> with a Sluice server', function () {
     // The server saw the re-fetches: some media playlist was fetched again to re-sign its URLs.
     expect(Math.max(...perPlaylist.values())).to.be.greaterThan(1);
     expect(reqs.filter((r) => r.path.startsWith('/media/') && r.status >= 400 && r.status !== 410)).to.deep.equal([]);
+    // Proactive re-fetches (URLs about to expire) are announced, without polling.
+    expect(resigned.some((r) => r.reason === 'expiring' && r.engine === 'hls.js')).to.equal(true);
+  });
+
+  it('a new token on a playing element: the playlist is re-fetched with it at once (stream-resigned "token"), no reload', async () => {
+    const p = await proxy(server);
+    const el = player({ src: `${p.url}/api/videos/${video.id}`, token: video.token, muted: '', autoplay: '' });
+    const resigned: StreamResignedDetail[] = [];
+    el.addEventListener('stream-resigned', (e) => resigned.push((e as CustomEvent<StreamResignedDetail>).detail));
+    await next(el, 'playing');
+    await playedTo(el, 2);
+    const w = watch(el);
+    const loads: string[] = [];
+    el.addEventListener('loadstart', () => loads.push('loadstart'));
+    const fresh = await token(server, { aud: 'playback', sub: video.id, ttl: '2h' });
+    el.token = fresh;
+    await until(() => resigned.some((r) => r.reason === 'token'), 'stream-resigned (token)');
+    await playedTo(el, el.currentTime + 2);
+    w.stop();
+    expect(resigned.find((r) => r.reason === 'token')?.engine).to.equal('hls.js');
+    expect(loads, 'no reload of the source').to.deep.equal([]);
+    expect(w.errors).to.deep.equal([]);
+    const withFresh = (await proxyLog(p.id)).filter((r) => /\/hls\/[^/]+\.m3u8$/.test(r.path) && !r.path.endsWith('master.m3u8')
+      && new URLSearchParams(r.query).get('token') === fresh);
+    expect(withFresh.length, 'a media playlist fetched with the new token').to.be.greaterThan(0);
   });
 
   it('calls tokenProvider when the JWT is rejected mid-playback and keeps playing', async () => {
@@ -115,6 +143,22 @@ describe('<video-stream-player> with a Sluice server', function () {
     await playedTo(el, 10);
     w.stop();
     expect(w.errors).to.deep.equal([]);
+  });
+
+  it('falls back to a freshly signed MP4 (the first one expired) at the same position when segments break', async () => {
+    const p = await proxy(server);
+    const t = await token(server, { aud: 'playback', sub: video.id, ttl: '1h', mediaTtl: 1 });
+    await command('player-proxy-faults', { id: p.id, faults: [{ pattern: '^/media/[^/]+/hls/[^/]+/seg_', status: 404, after: 6 }] });
+    const el = player({ src: `${p.url}/api/videos/${video.id}`, token: t, muted: '', autoplay: '' });
+    const original = (await next<CustomEvent<VideoStatus>>(el, 'status-change')).detail.mp4!;
+    const fb = await next<CustomEvent<StreamFallbackDetail>>(el, 'stream-fallback');
+    expect(fb.detail.from).to.equal('hls.js');
+    expect(urlExpiry(fb.detail.to)!).to.be.greaterThan(urlExpiry(original)!);
+    // The first URL dies with its 1 s lifetime (valid through its exp second); the fallback signed a later one.
+    await until(() => Date.now() >= (urlExpiry(original)! + 1) * 1000, 'the first MP4 URL to expire');
+    expect((await fetch(original, { headers: { range: 'bytes=0-0' } })).status).to.equal(410);
+    await playedTo(el, fb.detail.position + 1);
+    expect(el.engine).to.equal('progressive');
   });
 
   it('falls back to the MP4 when the master playlist answers 500', async () => {

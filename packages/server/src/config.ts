@@ -25,7 +25,7 @@ export interface SluiceConfig {
   signing: SigningMode;
   maxUploadBytes: number;
   demo: boolean;
-  /** SLUICE_DEMO=force: demo mode allowed on a non-loopback HOST (docs/security-demo.md). */
+  /** SLUICE_DEMO=force: demo mode allowed on a non-loopback HOST (docs/security.md). */
   demoForced: boolean;
   production: boolean;
   /** SLUICE_TRUST_PROXY: proxy addresses/CIDRs whose X-Forwarded-Host/-Proto are believed; empty = none. */

@@ -74,3 +74,36 @@ export function rewriteVttUris(text: string, mapUri: (uri: string) => string): s
 function mapLines(text: string, fn: (line: string) => string): string {
   return text.split(/(\r?\n)/).map((part, i) => (i % 2 === 1 ? part : fn(part))).join('');
 }
+
+/**
+ * For each URI of a media playlist, the playlist time (seconds from its
+ * first segment) at which a viewer playing straight through needs it: a
+ * segment at its start (the sum of the EXTINF durations before it, RFC 8216
+ * §4.3.2.1); an EXT-X-MAP init section at the start of the last segment it
+ * initialises, since a player may (re)load it before any of them. A URI
+ * listed twice keeps its earliest time.
+ */
+export function linearPlaylistTimes(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  let at = 0;
+  let duration = 0;
+  let map: string | undefined;
+  const need = (uri: string, t: number): void => { if (!out.has(uri)) out.set(uri, t); };
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '') continue;
+    if (line.startsWith('#EXTINF:')) {
+      const d = Number.parseFloat(line.slice('#EXTINF:'.length));
+      duration = Number.isFinite(d) && d > 0 ? d : 0;
+    } else if (line.startsWith('#EXT-X-MAP:')) {
+      map = /\bURI="([^"]*)"/.exec(line)?.[1];
+      if (map !== undefined) need(map, at);
+    } else if (!line.startsWith('#')) {
+      need(line, at);
+      if (map !== undefined) out.set(map, Math.max(out.get(map) ?? 0, at));
+      at += duration;
+      duration = 0;
+    }
+  }
+  return out;
+}

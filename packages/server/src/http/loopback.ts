@@ -1,6 +1,6 @@
 /**
  * What counts as "this machine only": 127.0.0.0/8, ::1 (also IPv4-mapped)
- * and the name `localhost`. Demo mode is confined to these (docs/security-demo.md).
+ * and the name `localhost`. Demo mode is confined to these (docs/security.md).
  */
 import { BlockList, isIP } from 'node:net';
 

@@ -2,10 +2,16 @@
  * JWT-guarded HLS playlists and the storyboard track, rewritten so that
  * variant URIs carry the caller's token and every media URI is a signed
  * /media URL. Never cached by clients: the signatures inside expire.
+ *
+ * `?expiry=linear` (carried from the master into the variant URIs, like the
+ * token) is for players that cannot re-sign a single URL — the browser's own
+ * HLS: each media URI expires a TTL after the moment a viewer playing
+ * straight through needs it (fetch time + its playlist time + TTL), so a
+ * linear viewer never meets an expired URL.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Authenticated, authenticate } from '../auth/tokens.js';
-import { rewritePlaylistUris, rewriteVttUris } from '../delivery/playlists.js';
+import { linearPlaylistTimes, rewritePlaylistUris, rewriteVttUris } from '../delivery/playlists.js';
 import { SluiceError } from '../errors.js';
 import type { Services } from '../services.js';
 import { findVideo } from './video-routes.js';
@@ -20,13 +26,27 @@ function send(reply: FastifyReply, type: string, body: string): FastifyReply {
 
 type Rewriter = (text: string, mapUri: (uri: string) => string) => string;
 
-/** Every relative media URI → its signed (proxy) or presigned (direct) URL, all expiring together. */
-async function rewriteMediaUris(s: Services, req: FastifyRequest, auth: Authenticated, videoId: string, text: string, rewrite: Rewriter, base: string): Promise<string> {
-  const exp = Math.floor(Date.now() / 1000) + mediaTtlFor(s.config, auth);
+/** `?expiry=`: absent (every URL expires a TTL from now) or `linear`. */
+function linearExpiry(req: FastifyRequest): boolean {
+  const v = (req.query as Record<string, unknown> | undefined)?.expiry;
+  if (v === undefined) return false;
+  if (v === 'linear') return true;
+  throw new SluiceError('SLUICE_ERR_REQUEST_INVALID', 'The expiry query parameter must be "linear" when present.');
+}
+
+/**
+ * Every relative media URI → its signed (proxy) or presigned (direct) URL,
+ * expiring a TTL from now, plus `offsets[uri]` seconds when given (linear expiry).
+ */
+async function rewriteMediaUris(s: Services, req: FastifyRequest, auth: Authenticated, videoId: string, text: string, rewrite: Rewriter, base: string, offsets?: Map<string, number>): Promise<string> {
+  const from = Date.now() / 1000 + mediaTtlFor(s.config, auth);
   const origin = baseUrl(s.config, req);
   const uris: string[] = [];
   rewrite(text, (uri) => { if (!ABSOLUTE.test(uri)) uris.push(uri); return uri; });
-  const urls = new Map(await Promise.all(uris.map(async (uri) => [uri, await mediaUrl(s, origin, videoId, `${base}${uri}`, exp)] as const)));
+  const urls = new Map(await Promise.all(uris.map(async (uri) => {
+    const exp = Math.floor(from + (offsets?.get(uri) ?? 0));
+    return [uri, await mediaUrl(s, origin, videoId, `${base}${uri}`, exp)] as const;
+  })));
   return rewrite(text, (uri) => urls.get(uri) ?? uri);
 }
 
@@ -44,15 +64,18 @@ export function registerPlaylistRoutes(s: Services): void {
     const { auth, video } = await guard(req);
     const file = (req.params as { file: string }).file;
     const token = encodeURIComponent(playbackTokenFor(s, auth, video.id));
+    const linear = linearExpiry(req);
     if (file === 'master.m3u8') {
-      // Variant playlists are fetched from this same route, carrying the same token.
+      // Variant playlists are fetched from this same route, carrying the same token (and expiry flag).
+      const query = `token=${token}${linear ? '&expiry=linear' : ''}`;
       const text = await s.media.readText(video.id, 'hls/master.m3u8');
-      return send(reply, 'application/vnd.apple.mpegurl', rewritePlaylistUris(text, (uri) => (ABSOLUTE.test(uri) ? uri : `${uri}${uri.includes('?') ? '&' : '?'}token=${token}`)));
+      return send(reply, 'application/vnd.apple.mpegurl', rewritePlaylistUris(text, (uri) => (ABSOLUTE.test(uri) ? uri : `${uri}${uri.includes('?') ? '&' : '?'}${query}`)));
     }
     const m = /^(.+)\.m3u8$/.exec(file);
     if (!m || !RENDITION.test(m[1]!)) throw new SluiceError('SLUICE_ERR_VIDEO_NOT_FOUND', 'No such rendition.');
     const text = await s.media.readText(video.id, `hls/${m[1]}.m3u8`);
-    return send(reply, 'application/vnd.apple.mpegurl', await rewriteMediaUris(s, req, auth, video.id, text, rewritePlaylistUris, 'hls/'));
+    const offsets = linear ? linearPlaylistTimes(text) : undefined;
+    return send(reply, 'application/vnd.apple.mpegurl', await rewriteMediaUris(s, req, auth, video.id, text, rewritePlaylistUris, 'hls/', offsets));
   });
 
   app.get('/api/videos/:id/storyboard.vtt', async (req, reply) => {

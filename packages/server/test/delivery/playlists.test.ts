@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rewritePlaylistUris, rewriteVttUris } from '../../src/delivery/playlists.js';
+import { linearPlaylistTimes, rewritePlaylistUris, rewriteVttUris } from '../../src/delivery/playlists.js';
 
 const sign = (uri: string): string => `https://cdn.example/${uri}?sig=1`;
 
@@ -82,4 +82,21 @@ test('WebVTT storyboard: image payloads mapped with their #xywh fragment kept; e
   assert.equal(out[15], '/media/v1/sprites/sheet-2.png?exp=1&sig=a');
   assert.equal(out[2], 'NOTE storyboard.jpg#xywh=0,0,1,1 in a note is not a cue');
   assert.deepEqual([out[0], out[4], out[5]], ['WEBVTT', '1', '00:00:00.000 --> 00:00:05.000']);
+});
+
+test('linearPlaylistTimes: segments at the sum of the EXTINF before them, an init at its last segment', () => {
+  const input = [
+    '#EXTM3U', '#EXT-X-TARGETDURATION:4', '#EXT-X-MAP:URI="720p/init_1.mp4"',
+    '#EXTINF:2.000000,', '720p/seg_00000.m4s',
+    '#EXTINF:4.000000,', '720p/seg_00001.m4s',
+    '#EXTINF:3.500000,', '720p/seg_00002.m4s',
+    '#EXT-X-DISCONTINUITY', '#EXT-X-MAP:URI="720p/init_2.mp4"',
+    '#EXTINF:4.000000,', '720p/seg_00003.m4s',
+    '#EXT-X-ENDLIST', '',
+  ].join('\r\n');
+  const times = linearPlaylistTimes(input);
+  assert.deepEqual(Object.fromEntries(times), {
+    '720p/init_1.mp4': 6, '720p/seg_00000.m4s': 0, '720p/seg_00001.m4s': 2, '720p/seg_00002.m4s': 6,
+    '720p/init_2.mp4': 9.5, '720p/seg_00003.m4s': 9.5,
+  });
 });

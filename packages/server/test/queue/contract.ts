@@ -1,6 +1,6 @@
 /**
  * The one contract every queue engine runs. Engines without cross-process
- * jobs (the in-process LocalQueue) declare it, and the tests that need
+ * jobs (the embedded StoreQueue) declare it, and the tests that need
  * another process are not registered for them: there is no other process.
  */
 import { after, before, describe, test } from 'node:test';

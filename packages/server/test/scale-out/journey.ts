@@ -6,9 +6,13 @@
  * nodes over LISTEN/NOTIFY or Redis pub/sub).
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { getStatus } from '../support/api.js';
+import { originalKey } from '../../src/storage/media-store.js';
+import { SETTLE_MS, reconcile } from '../../src/uploads/reconcile.js';
+import { getStatus, waitSettled } from '../support/api.js';
 import { FIXTURES } from '../support/test-app.js';
 import { tusUpload } from '../support/tus.js';
 import { s3rverBucket, startS3rver, type RunningS3rver } from '../storage/support/s3rver.js';
@@ -65,27 +69,56 @@ export function describeScaleOut(name: string, mode: 'postgres' | 'redis', start
       assert.deepEqual([jobs.completed, jobs.running, jobs.active], [1, 0, []]);
     });
 
-    test('reprocess on one API node reaches the job on the worker; delete cancels it', async () => {
-      const [a, b] = [nodes[0]!, nodes[1]!];
-      const r = await tusUpload(`${a.url}/api/uploads`, join(FIXTURES, 'clip-720p-10s.mp4'), a.token({ aud: 'upload' }));
+    test('reprocess on API node B reaches the job running on the worker; delete cancels it', async () => {
+      const [a, b, w] = [nodes[0]!, nodes[1]!, nodes[2]!];
       const admin = a.token({ aud: 'admin' });
-      for (;;) {
-        const doc = await getStatus(b.url, r.videoId, r.videoToken);
-        if (doc.status === 'processing') break;
-        assert.notEqual(doc.status, 'ready', 'finished before it could be cancelled: use a longer clip');
-        await new Promise((res) => setTimeout(res, 50));
-      }
-      const del = await fetch(`${b.url}/api/videos/${r.videoId}?token=${admin}`, { method: 'DELETE' });
-      assert.equal(del.status, 204);
-      assert.equal((await fetch(`${a.url}/api/videos/${r.videoId}?token=${r.videoToken}`)).status, 404);
-      // The worker let go of it: nothing runs, and the video stays deleted.
+      const untilProcessing = async (id: string, token: string): Promise<void> => {
+        for (;;) {
+          const doc = await getStatus(b.url, id, token);
+          if (doc.status === 'processing' && doc.progress > 0) return;
+          assert.notEqual(doc.status, 'ready', 'finished before it could be cancelled: use a longer clip');
+          await new Promise((res) => setTimeout(res, 50));
+        }
+      };
+      const r = await tusUpload(`${a.url}/api/uploads`, join(FIXTURES, 'clip-720p-10s.mp4'), a.token({ aud: 'upload' }));
+      await untilProcessing(r.videoId, r.videoToken);
+      const first = await a.app.sluice.store.latestOpenJob(r.videoId);
+      assert.equal(first?.state, 'running');
+      assert.equal((await fetch(`${b.url}/api/videos/${r.videoId}/reprocess?token=${admin}`, { method: 'POST' })).status, 202);
+      const cancelled = await a.app.sluice.store.getJob(first!.id);
+      assert.deepEqual([cancelled?.state, cancelled?.error?.message], ['failed', 'cancelled']);
+      const done = await waitSettled(a.url, r.videoId, r.videoToken);
+      assert.equal(done.status, 'ready', JSON.stringify(done.error));
+      assert.equal(done.progress, 1);
+
+      const d = await tusUpload(`${a.url}/api/uploads`, join(FIXTURES, 'clip-720p-10s.mp4'), a.token({ aud: 'upload' }));
+      await untilProcessing(d.videoId, d.videoToken);
+      assert.equal((await fetch(`${b.url}/api/videos/${d.videoId}?token=${admin}`, { method: 'DELETE' })).status, 204);
+      assert.equal((await fetch(`${a.url}/api/videos/${d.videoId}?token=${d.videoToken}`)).status, 404);
+      // The worker lets go of it: nothing runs there any more, and the video stays deleted.
       for (let i = 0; ; i++) {
-        const h = await (await fetch(`${nodes[2]!.url}/healthz`)).json() as { running: number };
+        const h = await (await fetch(`${w.url}/healthz`)).json() as { running: number };
         if (h.running === 0) break;
         assert.ok(i < 600, 'the worker still runs the deleted video');
         await new Promise((res) => setTimeout(res, 50));
       }
-      assert.equal(await a.app.sluice.store.getVideo(r.videoId), undefined);
+      assert.equal(await a.app.sluice.store.getVideo(d.videoId), undefined);
+    });
+
+    test('a job row the engine never got (crash between the two) is re-sent by the reconciler and processed', async () => {
+      const [a, w] = [nodes[0]!, nodes[2]!];
+      const { store, media } = a.app.sluice;
+      const id = randomBytes(16).toString('hex');
+      await store.createVideo({ id, status: 'uploading', title: 'lost', filename: 'tiny.mp4', size: statSync(join(FIXTURES, 'tiny-2s.mp4')).size });
+      await media.storage.put(originalKey(id), createReadStream(join(FIXTURES, 'tiny-2s.mp4')));
+      await store.enqueueJob(id); // the row, as Jobs.enqueue writes it — and then the node "died" before telling the engine
+      assert.equal((await store.getVideo(id))?.status, 'queued');
+      assert.deepEqual(await reconcile(a.app.sluice), { uploads: [], resent: [] }, 'too recent: its own node may still send it');
+      assert.deepEqual(await reconcile(a.app.sluice, Date.now() + SETTLE_MS + 1000), { uploads: [], resent: [id] });
+      const token = a.token({ aud: 'playback', sub: id });
+      const doc = await waitSettled(a.url, id, token);
+      assert.equal(doc.status, 'ready', JSON.stringify(doc.error));
+      assert.equal((await (await fetch(`${w.url}/healthz`)).json() as { running: number }).running, 0);
     });
   });
 }

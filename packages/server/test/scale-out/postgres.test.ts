@@ -1,8 +1,57 @@
-import { startPostgres } from '../../../../test/support/postgres.mjs';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { startPostgres, type RunningPostgres } from '../../../../test/support/postgres.mjs';
+import { openPgPool } from '../../src/db/engines.js';
+import { PostgresExclusive } from '../../src/queue/exclusive.js';
 import { describeScaleOut } from './journey.js';
 import { createDatabase } from './support.js';
 
+let pg: RunningPostgres | undefined;
+const server = async (): Promise<RunningPostgres> => (pg ??= await startPostgres());
+after(async () => { await pg?.stop(); });
+
 describeScaleOut('PostgreSQL (BullMQ on PostgreSQL, LISTEN/NOTIFY, advisory locks)', 'postgres', async () => {
-  const pg = await startPostgres();
-  return { databaseUrl: () => createDatabase(pg, 'scale_pg'), stop: () => pg.stop() };
+  const s = await server();
+  return { databaseUrl: () => createDatabase(s, 'scale_pg'), stop: () => Promise.resolve() };
+});
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli.ts');
+let url = '';
+before(async () => { url = await createDatabase(await server(), 'scale_migrate'); });
+
+test('sluice migrate on PostgreSQL applies every migration once; a second run has nothing to do', async () => {
+  const env = { ...process.env, SLUICE_DATABASE_URL: url };
+  const first = await run(process.execPath, ['--import', 'tsx', CLI, 'migrate'], { env });
+  assert.match(first.stdout, /^postgres: schema version 0 → 4; applied 1 \(videos and jobs\), 2 .*, 4 \(jobs\.fence\)\.\n$/);
+  const second = await run(process.execPath, ['--import', 'tsx', CLI, 'migrate'], { env });
+  assert.equal(second.stdout, 'postgres: schema already at version 4; nothing to do.\n');
+});
+
+test('a chore runs on one node at a time (advisory lock), and on another once it is done', async () => {
+  const chores = await createDatabase(await server(), 'scale_chores');
+  const pools = [openPgPool(chores, { max: 2 }), openPgPool(chores, { max: 2 })];
+  try {
+    const [n1, n2] = pools.map((p) => new PostgresExclusive(p));
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    let started!: () => void;
+    const running = new Promise<void>((r) => { started = r; });
+    const first = n1!.run('sweep', async () => { started(); await held; });
+    await running;
+    let ranElsewhere = false;
+    assert.equal(await n2!.run('sweep', async () => { ranElsewhere = true; }), false, 'node 2 skips while node 1 runs it');
+    assert.equal(await n1!.run('sweep', async () => { ranElsewhere = true; }), false, 'and so does node 1 itself');
+    assert.equal(await n2!.run('other-chore', async () => undefined), true, 'another chore is not blocked');
+    release();
+    assert.equal(await first, true);
+    assert.equal(ranElsewhere, false);
+    assert.equal(await n2!.run('sweep', async () => { ranElsewhere = true; }), true);
+    assert.equal(ranElsewhere, true);
+  } finally {
+    await Promise.all(pools.map((p) => p.end()));
+  }
 });

@@ -140,6 +140,13 @@ test('a demo token cannot launder its mark: what it mints, and the playback toke
   const inLink = new URL(doc.hls).searchParams.get('token')!;
   assert.equal(claimsOf(inLink).aud, 'playback');
   assert.equal(claimsOf(inLink).demo, true);
+  // The playback token tus hands back on creation inherits the upload token's mark.
+  const demoUpload = (await mintAnonymously(t.url, { aud: 'upload' })).token;
+  const created = await fetch(`${t.url}/api/uploads`, { method: 'POST', headers: { authorization: `Bearer ${demoUpload}`, 'tus-resumable': '1.0.0', 'upload-length': '4' } });
+  assert.equal(created.status, 201);
+  assert.equal(claimsOf(created.headers.get('sluice-video-token')!).demo, true);
+  const realUpload = await fetch(`${t.url}/api/uploads`, { method: 'POST', headers: { authorization: `Bearer ${t.token({ aud: 'upload' })}`, 'tus-resumable': '1.0.0', 'upload-length': '4' } });
+  assert.equal(claimsOf(realUpload.headers.get('sluice-video-token')!).demo, undefined);
   // Tokens from an admin token that is not a demo token stay unmarked and keep their lifetime.
   const real = await mintAnonymously(t.url, { aud: 'admin', ttl: '30d' }, { authorization: `Bearer ${t.token({ aud: 'admin' })}` });
   assert.equal(claimsOf(real.token).demo, undefined);
