@@ -54,12 +54,12 @@ export function alive(pid) {
  * Spawns `bin args` detached (its own session and process group) and tracks
  * it for the exit hook. `exitSignal` is what the hook sends to the group (an
  * immediate but clean shutdown); stop() sends `stopSignal` and waits.
- * @param {{ bin: string, args: string[], dir: string, uid?: number, gid?: number, env?: NodeJS.ProcessEnv, stopSignal: NodeJS.Signals, exitSignal: NodeJS.Signals }} o
+ * @param {{ bin: string, args: string[], dir: string, cwd?: string, uid?: number, gid?: number, env?: NodeJS.ProcessEnv, stopSignal: NodeJS.Signals, exitSignal: NodeJS.Signals }} o
  */
 export function spawnEngine(o) {
   hookExit();
   const child = spawn(o.bin, o.args, {
-    detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: o.env ?? process.env,
+    detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: o.env ?? process.env, cwd: o.cwd,
     ...(o.uid === undefined ? {} : { uid: o.uid, gid: o.gid }),
   });
   let output = '';
