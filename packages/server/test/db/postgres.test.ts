@@ -11,18 +11,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/db/migrations.js';
 import { Store } from '../../src/db/store.js';
 import { describeStoreContract } from './contract.js';
-
-/** Creates an empty database on the server and returns its URL. */
-async function createDatabase(server: RunningPostgres, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return server.url.replace(/\/[^/]+$/, `/${name}`);
-}
+import { createDatabase } from '../support/postgres-database.js';
 
 async function query<R extends pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
   const c = new pg.Client({ connectionString: url });

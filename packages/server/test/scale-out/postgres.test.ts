@@ -7,7 +7,7 @@ import { startPostgres, type RunningPostgres } from '../../../../test/support/po
 import { openPgPool } from '../../src/db/engines.js';
 import { PostgresExclusive } from '../../src/queue/exclusive.js';
 import { describeScaleOut } from './journey.js';
-import { createDatabase } from './support.js';
+import { assertOneNodeAtATime, createDatabase } from './support.js';
 
 let pg: RunningPostgres | undefined;
 const server = async (): Promise<RunningPostgres> => (pg ??= await startPostgres());
@@ -36,21 +36,7 @@ test('a chore runs on one node at a time (advisory lock), and on another once it
   const pools = [openPgPool(chores, { max: 2 }), openPgPool(chores, { max: 2 })];
   try {
     const [n1, n2] = pools.map((p) => new PostgresExclusive(p));
-    let release!: () => void;
-    const held = new Promise<void>((r) => { release = r; });
-    let started!: () => void;
-    const running = new Promise<void>((r) => { started = r; });
-    const first = n1!.run('sweep', async () => { started(); await held; });
-    await running;
-    let ranElsewhere = false;
-    assert.equal(await n2!.run('sweep', async () => { ranElsewhere = true; }), false, 'node 2 skips while node 1 runs it');
-    assert.equal(await n1!.run('sweep', async () => { ranElsewhere = true; }), false, 'and so does node 1 itself');
-    assert.equal(await n2!.run('other-chore', async () => undefined), true, 'another chore is not blocked');
-    release();
-    assert.equal(await first, true);
-    assert.equal(ranElsewhere, false);
-    assert.equal(await n2!.run('sweep', async () => { ranElsewhere = true; }), true);
-    assert.equal(ranElsewhere, true);
+    await assertOneNodeAtATime(n1!, n2!, { sameNodeSkips: true });
   } finally {
     await Promise.all(pools.map((p) => p.end()));
   }

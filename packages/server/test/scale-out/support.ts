@@ -8,12 +8,12 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
-import type { RunningPostgres } from '../../../../test/support/postgres.mjs';
 import { buildApp } from '../../src/app.js';
 import { mintToken, type SluiceClaims } from '../../src/auth/tokens.js';
 import { loadConfig } from '../../src/config.js';
+import type { Exclusive } from '../../src/queue/exclusive.js';
 import type { RunningS3rver } from '../storage/support/s3rver.js';
 
 export interface Node {
@@ -38,16 +38,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function createDatabase(server: RunningPostgres, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return server.url.replace(/\/[^/]+$/, `/${name}`);
-}
+export { createDatabase } from '../support/postgres-database.js';
 
 export async function clusterEnv(o: { databaseUrl: string; redisUrl?: string; s3: RunningS3rver; bucket: string }): Promise<Cluster> {
   const publicPort = await freePort();
@@ -93,4 +84,23 @@ export async function followStatus(url: string, stop: (doc: { status: string; pl
     }
   }
   return seen;
+}
+
+/** What both exclusive engines promise: a chore runs on one node at a time, and elsewhere once it is done. */
+export async function assertOneNodeAtATime(n1: Exclusive, n2: Exclusive, o: { sameNodeSkips?: boolean } = {}): Promise<void> {
+  let release!: () => void;
+  const held = new Promise<void>((r) => { release = r; });
+  let started!: () => void;
+  const running = new Promise<void>((r) => { started = r; });
+  const first = n1.run('sweep', async () => { started(); await held; });
+  await running;
+  let ranElsewhere = false;
+  assert.equal(await n2.run('sweep', async () => { ranElsewhere = true; }), false, 'node 2 skips while node 1 runs it');
+  if (o.sameNodeSkips) assert.equal(await n1.run('sweep', async () => { ranElsewhere = true; }), false, 'and so does node 1 itself');
+  assert.equal(await n2.run('other-chore', async () => undefined), true, 'another chore is not blocked');
+  release();
+  assert.equal(await first, true);
+  assert.equal(ranElsewhere, false);
+  assert.equal(await n2.run('sweep', async () => { ranElsewhere = true; }), true);
+  assert.equal(ranElsewhere, true);
 }
