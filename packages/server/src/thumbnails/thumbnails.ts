@@ -1,4 +1,5 @@
 /** The thumbnail service buildApp() wires: a generator (bounded ffmpeg runs) behind a bounded disk cache. */
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SluiceConfig } from '../config.js';
 import type { DiskCacheStats } from '../storage/disk-cache.js';
@@ -16,6 +17,7 @@ export interface ThumbnailStats extends DiskCacheStats {
 export class Thumbnails {
   readonly cache: ThumbnailCache;
   readonly generator: ThumbnailGenerator;
+  readonly #workDir: string;
 
   /** Files under `scratch`/thumbnails (the cache) and `scratch`/thumbnails-work (ffmpeg's output). */
   constructor(config: SluiceConfig, storage: Pick<Storage, 'get'>, scratch: string) {
@@ -24,12 +26,17 @@ export class Thumbnails {
       maxBytes: Math.floor(config.cacheMaxBytes * THUMBNAIL_CACHE_SHARE),
       maxAgeSeconds: config.cacheTtlSeconds,
     });
+    this.#workDir = join(scratch, 'thumbnails-work');
     this.generator = new ThumbnailGenerator({
-      ffmpegPath: config.ffmpegPath, storage, workDir: join(scratch, 'thumbnails-work'), stallSeconds: Math.min(config.stallSeconds, 20),
+      ffmpegPath: config.ffmpegPath, storage, workDir: this.#workDir, stallSeconds: Math.min(config.stallSeconds, 20),
     });
   }
 
-  open(): Promise<void> { return this.cache.open(); }
+  /** Opens the cache; ffmpeg outputs a crash left behind are removed (none is in flight before open). */
+  async open(): Promise<void> {
+    await rm(this.#workDir, { recursive: true, force: true });
+    await this.cache.open();
+  }
   close(): Promise<void> { return this.cache.close(); }
 
   stats(): ThumbnailStats {
