@@ -13,6 +13,7 @@ import { PlaybackSession } from './playback-session.js';
 import type { VideoStatus } from './status.js';
 import { loadStoryboard, thumbnailAt, type Thumbnail } from './storyboard.js';
 import { renderOverlay } from './overlay.js';
+import { posterWidth, thumbnailPoster } from './poster-time.js';
 import { playerStyles } from './styles.js';
 
 /** Attributes copied onto the shadow `<video>` as they are. */
@@ -77,6 +78,12 @@ export class VideoStreamPlayer extends LitElement {
   @property({ attribute: false }) tokenProvider: (() => Promise<string>) | undefined = undefined;
   /** Poster image; defaults to the status document's `poster`. */
   @property() poster = '';
+  /**
+   * Seconds: the poster is the server's thumbnail of that moment (Sluice
+   * sources, once playable), as wide as the element is drawn. `poster` wins
+   * when both are set.
+   */
+  @property({ attribute: 'poster-time', type: Number }) posterTime: number | null = null;
   /** Present: built-in controls; `"native"`: the browser's own; absent: none. */
   @property() controls: string | null = null;
   /** Where playback starts, in seconds. */
@@ -167,10 +174,16 @@ export class VideoStreamPlayer extends LitElement {
       if (waiters.length === 0 && !this.#renewal && changed.get('token')) this.#session?.tokenChanged();
     }
     if (changed.has('controls')) this.video.controls = this.controls === 'native';
-    if (changed.has('poster') || changed.has('_status' as keyof VideoStreamPlayer)) {
-      const poster = this.poster || this._status?.poster || '';
+    if (changed.has('poster') || changed.has('posterTime') || changed.has('_status' as keyof VideoStreamPlayer)) {
+      const poster = this.#posterUrl();
       if (poster) this.video.poster = poster; else this.video.removeAttribute('poster');
     }
+  }
+
+  #posterUrl(): string {
+    if (this.poster) return this.poster;
+    const thumbnail = this.posterTime === null ? '' : thumbnailPoster(this._status, this.token, this.posterTime, posterWidth(this.clientWidth, devicePixelRatio));
+    return thumbnail || this._status?.poster || '';
   }
 
   /** The JWT was rejected: ask tokenProvider, or fire `token-expired` and wait for `token`. One renewal at a time. */

@@ -50,6 +50,11 @@ export const SERVER_ERRORS = {
   SLUICE_ERR_MEDIA_NOT_FOUND: { status: 404, message: 'No such media file.' },
   SLUICE_ERR_RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is not satisfiable.' },
   SLUICE_ERR_MEDIA_PRECONDITION_FAILED: { status: 412, message: 'The media file does not match If-Match or If-Unmodified-Since.' },
+  // thumbnails
+  SLUICE_ERR_THUMBNAIL_INVALID: { status: 400, message: 'The thumbnail request is malformed: time must be seconds (a non-negative decimal number) and width a whole number of pixels.' },
+  SLUICE_ERR_THUMBNAIL_NOT_READY: { status: 409, message: 'The video is not transcoded as far as this time yet; retry once it is ready.' },
+  SLUICE_ERR_THUMBNAIL_BUSY: { status: 503, message: 'Too many thumbnails are being generated right now; retry after the Retry-After delay.' },
+  SLUICE_ERR_THUMBNAIL_FAILED: { status: 500, message: 'ffmpeg could not draw the thumbnail.' },
   // storage
   SLUICE_ERR_STORAGE_FAILED: { status: 502, message: 'The storage backend failed.' },
   SLUICE_ERR_STORAGE_NOT_FOUND: { status: 404, message: 'No such object in storage.' },

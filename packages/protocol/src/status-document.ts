@@ -54,6 +54,12 @@ export interface StatusDocument {
   storyboard?: string;
   /** ISO 8601 time the signed `mp4` and `poster` URLs stop working; present once `ready`. */
   expiresAt?: string;
+  /**
+   * URL of a JPEG thumbnail carrying a playback token; present once
+   * `playable`. Append `&time=<seconds>&width=<pixels>` for another frame
+   * or size, or replace `.jpg` with `.webp` (docs/api.md#thumbnails).
+   */
+  thumbnail?: string;
 }
 
 /**

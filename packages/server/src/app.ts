@@ -31,6 +31,8 @@ import { scheduleReconciler } from './uploads/reconcile.js';
 import { registerUploadRoutes } from './uploads/tus-endpoint.js';
 import { redactUploadKeys } from './uploads/upload-capability.js';
 import { registerPlaylistRoutes } from './videos/playlist-routes.js';
+import { registerThumbnailRoutes } from './thumbnails/thumbnail-route.js';
+import { Thumbnails } from './thumbnails/thumbnails.js';
 import { registerVideoRoutes } from './videos/video-routes.js';
 
 export interface BuildAppOptions {
@@ -49,7 +51,7 @@ declare module 'fastify' {
 }
 
 /** Every header a browser must be allowed to read on cross-origin responses. */
-const EXPOSED_HEADERS = ['Sluice-Video-Id', 'Sluice-Video-Token', 'Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'Location', 'Upload-Offset', 'Upload-Length', 'Upload-Expires', 'Tus-Resumable', 'Tus-Version', 'Tus-Max-Size', 'Tus-Extension'];
+const EXPOSED_HEADERS = ['Sluice-Video-Id', 'Sluice-Video-Token', 'Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'Location', 'Upload-Offset', 'Upload-Length', 'Upload-Expires', 'Tus-Resumable', 'Tus-Version', 'Tus-Max-Size', 'Tus-Extension', 'Sluice-Thumbnail-Time', 'Sluice-Thumbnail-Width'];
 
 export async function buildApp({ config, logger, processJobs = true, role = 'api', logStream }: BuildAppOptions): Promise<FastifyInstance> {
   if (!config.secret) throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'buildApp needs config.secret: call resolveSecret(config) first.');
@@ -155,9 +157,13 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
   registerVideoRoutes(services);
   registerPlaylistRoutes(services);
   registerMediaRoute(app, { signer, source: mediaSource() });
+  const thumbnails = new Thumbnails(config, storage, scratch);
+  await thumbnails.open();
+  app.addHook('onClose', async () => thumbnails.close());
+  registerThumbnailRoutes(services, thumbnails);
   app.get('/api/admin/jobs', async (req) => {
     authenticate(app, req, { aud: [] });
-    return { ...(await queue.status()), storage: { kind: storage.kind, delivery: config.delivery, ...(proxied ? { proxiedBytes: proxied.bytes } : {}) }, ...(cache ? { cache: cache.stats() } : {}) };
+    return { ...(await queue.status()), storage: { kind: storage.kind, delivery: config.delivery, ...(proxied ? { proxiedBytes: proxied.bytes } : {}) }, ...(cache ? { cache: cache.stats() } : {}), thumbnails: thumbnails.stats() };
   });
 
   if (config.demoDir && existsSync(config.demoDir)) {

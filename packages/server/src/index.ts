@@ -13,3 +13,5 @@ export { createStorage } from './storage/create-storage.js';
 export { DiskCache, type DiskCacheOptions, type DiskCacheStats } from './storage/disk-cache.js';
 export type { StatusDocument } from './videos/status-document.js';
 export type { JobQueueStatus } from './transcode/jobs.js';
+export { signedThumbnailUrl, thumbnailPath } from './thumbnails/thumbnail-url.js';
+export type { ThumbnailFormat, ThumbnailQuery } from './thumbnails/thumbnail-params.js';

@@ -20,6 +20,10 @@ export interface UrlSigner {
    * malformed → 'invalid' even when also expired; good and past → 'expired'.
    */
   verify(path: string, query: Record<string, unknown>, nowSeconds?: number): SignatureVerdict;
+  /** Whether `query` carries this format's expiry or signature parameter (a signed URL, good or bad). */
+  isSigned(query: Record<string, unknown>): boolean;
+  /** The expiry (unix seconds) a query claims, when well-formed; only meaningful once verify() said 'valid'. */
+  expiryOf(query: Record<string, unknown>): number | undefined;
 }
 
 interface Format {
@@ -75,6 +79,11 @@ export function createUrlSigner(options: { mode: SigningMode; secret: string }):
       if (!same || !sigOk || given.length !== expected.length || !(expValue > 0)) return 'invalid';
       // nginx: "0" (expired) when expires < now, so the last valid second is exp itself.
       return expValue < nowSeconds ? 'expired' : 'valid';
+    },
+    isSigned: (query) => query[format.expKey] !== undefined || query[format.sigKey] !== undefined,
+    expiryOf: (query) => {
+      const exp = query[format.expKey];
+      return typeof exp === 'string' && EXPIRY.test(exp) ? Number(exp) : undefined;
     },
   };
 }

@@ -105,7 +105,7 @@ export class DiskCache {
    * A hit refreshes recency. Entries older than maxAgeSeconds (since download) count as misses and are re-fetched.
    * The returned lease must be released: an entry in use (e.g. ffmpeg reading the original) is never evicted.
    */
-  async acquire(storage: Storage, key: string): Promise<CacheLease> {
+  async acquire(storage: Pick<Storage, 'get'>, key: string): Promise<CacheLease> {
     if (this.#closed) throw new Error('DiskCache is closed');
     const id = idOf(key);
     const entry = this.#entries.get(id);
@@ -164,7 +164,7 @@ export class DiskCache {
     await this.#settle();
   }
 
-  async #fetch(storage: Storage, key: string, id: string, download: Omit<Download, 'promise'>): Promise<Entry> {
+  async #fetch(storage: Pick<Storage, 'get'>, key: string, id: string, download: Omit<Download, 'promise'>): Promise<Entry> {
     const ext = EXT.exec(key.slice(key.lastIndexOf('/') + 1))?.[0] ?? '';
     const file = join(this.#dir, `${id}-${randomBytes(4).toString('hex')}${ext}`);
     const tmp = join(this.#dir, `.${basename(file)}.tmp`);

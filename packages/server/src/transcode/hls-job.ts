@@ -41,7 +41,7 @@ const OVERRUN_SECONDS = 1;
 const READ_AHEAD_SECONDS = 3;
 
 /** Keyframe every 2 s whatever the segment length, so 2 s and 4 s segments both cut exactly. */
-const KEYFRAME_SECONDS = 2;
+export const KEYFRAME_SECONDS = 2;
 
 /** The filter graph and output options of the one-decode ladder run. */
 export function hlsArgs(o: HlsJobOptions): { complexFilter: string; outputOptions: string[]; output: string } {

@@ -13,6 +13,7 @@ import { MASTER, MP4, POSTER, STORYBOARD_VTT, mediaKey } from '../storage/media-
 import type { MediaStore } from '../storage/media-store.js';
 import { contentTypeFor } from '../storage/content-types.js';
 import { type Authenticated, mintToken } from '../auth/tokens.js';
+import { thumbnailPath } from '../thumbnails/thumbnail-url.js';
 
 export type { StatusDocument };
 
@@ -86,6 +87,7 @@ export async function buildStatusDocument(ctx: LinkContext, req: FastifyRequest,
   const origin = baseUrl(ctx.config, req);
   const token = encodeURIComponent(playbackTokenFor(ctx, auth, v.id));
   doc.hls = `${origin}/api/videos/${v.id}/${MASTER}?token=${token}`;
+  doc.thumbnail = `${origin}${thumbnailPath(v.id, 'jpg')}?token=${token}`;
   if (v.status === 'ready') {
     const exp = Math.floor(Date.now() / 1000) + mediaTtlFor(ctx.config, auth);
     [doc.mp4, doc.poster] = await Promise.all([mediaUrl(ctx, origin, v.id, MP4, exp), mediaUrl(ctx, origin, v.id, POSTER, exp)]);
