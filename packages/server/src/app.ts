@@ -18,6 +18,8 @@ import type { MediaSource } from './delivery/media-source.js';
 import { SluiceError, errorBody, isSluiceError } from './errors.js';
 import { registerDemoHostGuard } from './http/demo-host-guard.js';
 import { redactUrl } from './http/log-redaction.js';
+import { Metrics } from './metrics/metrics.js';
+import { registerMetricsRoutes } from './metrics/metrics-routes.js';
 import { compileProxyTrust, registerForwardedHeaderGuard } from './http/proxy-trust.js';
 import type { Services } from './services.js';
 import { createUrlSigner } from './signing/url-signer.js';
@@ -104,6 +106,7 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
     });
   }
 
+  const metrics = new Metrics();
   const layout = new LocalLayout(config.dataDir);
   const runtime = await openRuntime(config, layout, app.log);
   const { store, events } = runtime;
@@ -119,7 +122,7 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
   if (storage.kind === 'local') {
     mkdirSync(layout.mediaRoot, { recursive: true });
     mkdirSync(layout.uploadsDir, { recursive: true });
-    mediaSource = () => createDiskSource({ mediaRoot: layout.mediaRoot });
+    mediaSource = () => createDiskSource({ mediaRoot: layout.mediaRoot, metrics });
   } else {
     cache = new DiskCache({ dir: join(scratch, 'originals'), maxBytes: config.cacheMaxBytes, maxAgeSeconds: config.cacheTtlSeconds });
     const bucket = createBucketSource(storage);
@@ -127,10 +130,12 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
     mediaSource = () => bucket;
   }
   await cache?.open();
+  if (cache) metrics.watchCache('originals', cache.stats.bind(cache));
+  metrics.watchQueue(runtime.engine);
   const media = new MediaStore(storage, layout, cache, join(scratch, 'work'));
-  const queue = new Jobs({ config, store, media, engine: runtime.engine, changed: (videoId) => events.changed(videoId), log: app.log });
+  const queue = new Jobs({ config, store, media, engine: runtime.engine, changed: (videoId) => events.changed(videoId), log: app.log, metrics });
   const signer = createUrlSigner({ mode: config.signing, secret: config.secret });
-  const services: Services = { app, config, store, layout, media, signer, events, mode: runtime.mode, locker: runtime.locker, exclusive: runtime.exclusive, queue };
+  const services: Services = { app, config, store, layout, media, signer, events, mode: runtime.mode, locker: runtime.locker, exclusive: runtime.exclusive, queue, metrics };
   app.decorate('sluice', services);
   const closeAll = async (): Promise<void> => {
     await queue.stop();
@@ -139,6 +144,8 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
     await storage.close();
     await runtime.close();
   };
+
+  registerMetricsRoutes(app, config, metrics);
 
   if (role === 'worker') {
     app.get('/healthz', async () => ({ ok: true, role: 'worker', running: queue.runningHere }));
@@ -154,7 +161,7 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
   await registerUploadRoutes(services);
   registerVideoRoutes(services);
   registerPlaylistRoutes(services);
-  registerMediaRoute(app, { signer, source: mediaSource() });
+  registerMediaRoute(app, { signer, source: mediaSource(), metrics });
   app.get('/api/admin/jobs', async (req) => {
     authenticate(app, req, { aud: [] });
     return { ...(await queue.status()), storage: { kind: storage.kind, delivery: config.delivery, ...(proxied ? { proxiedBytes: proxied.bytes } : {}) }, ...(cache ? { cache: cache.stats() } : {}) };
