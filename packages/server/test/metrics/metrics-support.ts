@@ -1,5 +1,13 @@
-/** Scraping and reading /metrics in tests, through a Prometheus text-format parser (prom2javascript). */
+/**
+ * Scraping and reading /metrics in tests through two Prometheus text-format
+ * parsers, each covering the other's gap: parse-prometheus-text-format reads
+ * every line (NaN included, which prom-client writes as `Nan` for an empty
+ * event-loop histogram and Prometheus reads case-insensitively) but merges
+ * the series of a labelled histogram; prom2javascript keeps labelled
+ * histograms apart and checks every value, but has no NaN.
+ */
 import assert from 'node:assert/strict';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { getMetricsFromIterator, type PromData, type PromHistogramData, type PromMetric, type PromSummaryData } from 'prom2javascript';
 
 export type Families = Map<string, PromMetric>;
@@ -13,14 +21,21 @@ export async function scrape(url: string, token?: string): Promise<{ status: num
 
 /** Parses the exposition (the parser throws on a malformed line) and checks what it leaves loose: every family typed and described. */
 export async function parseExposition(text: string): Promise<Families> {
-  const parsed = await getMetricsFromIterator(text.split('\n')[Symbol.iterator]());
-  const families: Families = new Map(Object.entries(parsed));
-  for (const [name, f] of families) {
-    assert.ok(TYPES.has(f.type), `${name} has type ${f.type}`);
-    assert.ok(f.help.length > 0, `${name} has no # HELP`);
+  const lines = text.split('\n');
+  const all = parsePrometheusTextFormat(text);
+  const nan = new Set<string>();
+  for (const f of all) {
+    assert.ok(TYPES.has(f.type.toLowerCase()), `${f.name} has type ${f.type}`);
+    assert.ok(f.help.length > 0, `${f.name} has no # HELP`);
+    if (f.metrics.some((s) => s.value !== undefined && /^nan$/i.test(s.value))) nan.add(f.name);
   }
-  // Every sample line belongs to a family the parser returned (nothing silently dropped).
-  const sampleLines = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  // prom2javascript gets every line but the NaN samples the first parser has read (it has no NaN).
+  const isNan = (l: string): boolean => !l.startsWith('#') && nan.has(l.split(/[{ ]/)[0]!) && /\sNaN$/i.test(l);
+  const parsed = await getMetricsFromIterator(lines.filter((l) => !isNan(l))[Symbol.iterator]());
+  const families: Families = new Map(Object.entries(parsed));
+  assert.deepEqual([...families.keys()].sort(), all.map((f) => f.name).sort(), 'both parsers see the same families');
+  // Every sample line belongs to a series the parsers returned (nothing silently dropped).
+  const sampleLines = lines.filter((l) => l.trim() !== '' && !l.startsWith('#') && !isNan(l));
   assert.equal(sampleLines.length, seriesCount(families), 'every sample line is one parsed series');
   return families;
 }
