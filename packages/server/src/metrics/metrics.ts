@@ -28,14 +28,12 @@ export interface QueueDepth { counts(): Promise<{ waiting: number; active: numbe
 /** What one tus request did (tus-transport.ts): bytes it added to an upload, and its error code if it failed. */
 export interface UploadOutcome { bytes: number; code?: string | undefined }
 
-/** How long the steps of one processed video took (pipeline.ts). */
-export interface EncodeTimings {
-  /** Media seconds of the source. */
-  duration: number;
+/** What pipeline.ts reports of a processed video (its ProcessResult). */
+export interface EncodedVideo {
+  probe: { duration: number };
   /** Rungs of the one-decode HLS run: they are encoded together, so each took the whole run. */
-  rungs: string[];
-  hlsSeconds: number;
-  mp4Seconds: number;
+  renditions: Array<{ name: string }>;
+  seconds: { hls: number; mp4: number };
 }
 
 export class Metrics {
@@ -126,10 +124,11 @@ export class Metrics {
     if (code === 'SLUICE_ERR_MEDIA_TRANSCODE_STALLED') this.#watchdogKills.inc();
   }
 
-  /** Encode times of a video that reached ready. */
-  encoded(t: EncodeTimings): void {
-    for (const rung of new Set(t.rungs.map(rungLabel))) this.#rung(rung, t.duration, t.hlsSeconds);
-    this.#rung('mp4', t.duration, t.mp4Seconds);
+  /** A run that brought its video to ready: its duration, and each rung's encode time and realtime factor. */
+  jobReady(seconds: number, v: EncodedVideo): void {
+    this.jobFinished('ready', seconds);
+    for (const rung of new Set(v.renditions.map((r) => rungLabel(r.name)))) this.#rung(rung, v.probe.duration, v.seconds.hls);
+    this.#rung('mp4', v.probe.duration, v.seconds.mp4);
   }
 
   mediaRequest(status: number, range: boolean, bytes: number): void {

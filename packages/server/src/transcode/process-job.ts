@@ -127,8 +127,7 @@ class VideoRun {
       if (!(await this.#update({ status: 'ready', progress: 1, playable: true, encoder: result.encoder }))) throw signal.reason;
       await store.finishLeasedJob(this.lease);
       log.info({ videoId: id, encoder: result.encoder }, 'video ready');
-      this.deps.metrics?.jobFinished('ready', elapsed());
-      this.deps.metrics?.encoded({ duration: result.probe.duration, rungs: result.renditions.map((r) => r.name), hlsSeconds: result.seconds.hls, mp4Seconds: result.seconds.mp4 });
+      this.deps.metrics?.jobReady(elapsed(), result);
     } catch (err) {
       if (signal.aborted) {
         const reason: unknown = signal.reason;

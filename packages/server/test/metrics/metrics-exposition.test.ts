@@ -126,6 +126,21 @@ describe('GET /metrics on the API port', () => {
     assert.ok(seriesCount(second, ours) <= bound, `${seriesCount(second, ours)} series ≤ ${bound}`);
   });
 
+  test('a code outside the catalogue is counted as other; a stalled run counts as a watchdog kill', async () => {
+    const before = await scrapeParsed(t.url, admin);
+    // The watchdog path is driven for real in transcode/watchdog.test.ts; here only what the metrics make of its code.
+    t.app.sluice.metrics.jobFinished('failed', 3, 'SLUICE_ERR_MEDIA_TRANSCODE_STALLED');
+    t.app.sluice.metrics.jobFinished('failed', 1, `SLUICE_ERR_${hex()}`);
+    t.app.sluice.metrics.uploadFailed(hex());
+    const after = await scrapeParsed(t.url, admin);
+    const moved = (name: string, labels: Record<string, string> = {}): number => value(after, name, labels) - value(before, name, labels);
+    assert.equal(moved('sluice_watchdog_kills_total'), 1);
+    assert.equal(moved('sluice_job_failures_total', { code: 'SLUICE_ERR_MEDIA_TRANSCODE_STALLED' }), 1);
+    assert.equal(moved('sluice_job_failures_total', { code: 'other' }), 1);
+    assert.equal(moved('sluice_uploads_failed_total', { code: 'other' }), 1);
+    assert.equal(moved('sluice_job_duration_seconds', { result: 'failed' }), 2);
+  });
+
   test('the Grafana dashboard is valid JSON whose queries name only exported metrics', async () => {
     const dashboard = JSON.parse(readFileSync(join(DOCS, 'grafana-dashboard.json'), 'utf8')) as { title: string; panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
     assert.ok(dashboard.title);

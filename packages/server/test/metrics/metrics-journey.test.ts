@@ -126,6 +126,17 @@ test('a PATCH streaming bytes is in flight until answered; an open status stream
   assert.equal(value(patched, 'sluice_upload_bytes_total') - value(before, 'sluice_upload_bytes_total'), half * 2);
   assert.equal(value(patched, 'sluice_uploads_completed_total') - value(before, 'sluice_uploads_completed_total'), 0, 'half an upload is not complete');
 
+  // tus's own refusal (a stale offset) is counted by its code, and adds no bytes.
+  const stale = await fetch(upload.location, {
+    method: 'PATCH', body: Buffer.alloc(10),
+    headers: { authorization: `Bearer ${t.token({ aud: 'upload' })}`, 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+  });
+  assert.equal(stale.status, 409);
+  await stale.arrayBuffer();
+  const refused = await metrics();
+  assert.equal(value(refused, 'sluice_uploads_failed_total', { code: 'SLUICE_ERR_UPLOAD_OFFSET_MISMATCH' }) - value(patched, 'sluice_uploads_failed_total', { code: 'SLUICE_ERR_UPLOAD_OFFSET_MISMATCH' }), 1);
+  assert.equal(value(refused, 'sluice_upload_bytes_total'), value(patched, 'sluice_upload_bytes_total'));
+
   // The video is still uploading, so its event stream stays open.
   const abort = new AbortController();
   const events = await fetch(`${t.url}/api/videos/${upload.id}/events?token=${upload.token}`, { signal: abort.signal });
