@@ -52,8 +52,10 @@ export class Metrics {
   readonly #jobFailures = this.#counter('job_failures_total', 'Processing runs that failed, by error code.', ['code']);
   readonly #watchdogKills = this.#counter('watchdog_kills_total', 'ffmpeg runs killed by the stall watchdog (SLUICE_STALL_TIMEOUT).');
 
-  readonly #mediaRequests = this.#counter('media_requests_total', 'GET/HEAD /media requests, by status and by whether they asked for a range.', ['status', 'kind']);
-  readonly #mediaBytes = this.#counter('media_bytes_total', 'Body bytes of answered GET /media requests (Content-Length).');
+  /** /media is the hot path (tens of thousands of requests/s): counted in plain numbers, handed to prom-client at scrape time. */
+  readonly #media = { bytes: 0, syncedBytes: 0, byAnswer: new Map<number, { labels: { status: string; kind: string }; n: number; synced: number }>() };
+  readonly #mediaRequests = this.#counter('media_requests_total', 'GET/HEAD /media requests, by status and by whether they asked for a range.', ['status', 'kind'], () => this.#syncMedia());
+  readonly #mediaBytes = this.#counter('media_bytes_total', 'Body bytes of answered GET /media requests (Content-Length).', [], () => this.#syncMedia());
   readonly #playlistRequests = this.#counter('playlist_requests_total', 'Playlist and storyboard track requests, by kind and status.', ['kind', 'status']);
 
   readonly #cacheHits = this.#counter('cache_hits_total', 'Cache lookups answered from the cache.', ['cache'], () => this.#syncCaches());
@@ -132,8 +134,14 @@ export class Metrics {
   }
 
   mediaRequest(status: number, range: boolean, bytes: number): void {
-    this.#mediaRequests.inc({ status: statusLabel(status), kind: range ? 'range' : 'whole' });
-    if (bytes > 0) this.#mediaBytes.inc(bytes);
+    const key = status * 2 + (range ? 1 : 0);
+    let answer = this.#media.byAnswer.get(key);
+    if (!answer) {
+      answer = { labels: { status: statusLabel(status), kind: range ? 'range' : 'whole' }, n: 0, synced: 0 };
+      this.#media.byAnswer.set(key, answer);
+    }
+    answer.n += 1;
+    this.#media.bytes += bytes;
   }
 
   playlistRequest(kind: PlaylistKind, status: number): void {
@@ -157,6 +165,15 @@ export class Metrics {
     if (!(wallSeconds > 0)) return;
     this.#rungEncode.observe({ rung }, wallSeconds);
     if (mediaSeconds > 0) this.#rungRealtime.observe({ rung }, mediaSeconds / wallSeconds);
+  }
+
+  #syncMedia(): void {
+    for (const a of this.#media.byAnswer.values()) {
+      if (a.n > a.synced) this.#mediaRequests.inc(a.labels, a.n - a.synced);
+      a.synced = a.n;
+    }
+    if (this.#media.bytes > this.#media.syncedBytes) this.#mediaBytes.inc(this.#media.bytes - this.#media.syncedBytes);
+    this.#media.syncedBytes = this.#media.bytes;
   }
 
   async #depth(): Promise<{ waiting: number; active: number } | undefined> {

@@ -12,7 +12,8 @@ import { mintToken } from '../../src/auth/tokens.js';
 import { loadConfig, resolveSecret } from '../../src/config.js';
 import { LABEL_VALUES } from '../../src/metrics/labels.js';
 import { metricsListenerUrl } from '../../src/metrics/metrics-routes.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { FIXTURES, startTestApp, type TestApp } from '../support/test-app.js';
+import { tusUpload } from '../support/tus.js';
 import { labelSets, parseExposition, scrape, scrapeParsed, seriesCount, value, type Families } from './metrics-support.js';
 
 const DOCS = join(import.meta.dirname, '..', '..', '..', '..', 'docs');
@@ -204,6 +205,22 @@ describe('SLUICE_METRICS_PORT', () => {
     assert.equal(ok.metricsHost, '0.0.0.0');
     assert.equal(loadConfig({}).metricsPort, undefined);
   });
+});
+
+test('the queue gauges read the queue: an API node that runs no jobs shows an uploaded video as queued', async () => {
+  const config = resolveSecret(loadConfig({ SLUICE_DATA_DIR: t.config.dataDir + '-api-only', SLUICE_SEGMENT_SECONDS: '2' }));
+  const api = await buildApp({ config, processJobs: false, logger: false });
+  try {
+    const url = await api.listen({ port: 0, host: '127.0.0.1' });
+    const admin = mintToken(api, { aud: 'admin' }, 60).token;
+    await tusUpload(`${url}/api/uploads`, join(FIXTURES, 'tiny-2s.mp4'), mintToken(api, { aud: 'upload' }, 60).token);
+    const families = await scrapeParsed(url, admin);
+    assert.equal(value(families, 'sluice_jobs_queued'), 1);
+    assert.equal(value(families, 'sluice_jobs_active'), 0);
+    assert.equal(value(families, 'sluice_uploads_completed_total'), 1);
+  } finally {
+    await api.close();
+  }
 });
 
 test('sluice worker serves /metrics with the same rules, queue gauges included', async () => {
