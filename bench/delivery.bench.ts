@@ -4,7 +4,8 @@
  * wrk to core 1 (FINDINGS.md "Range delivery" method).
  * - random signed 64 KiB ranges of a 64 MiB file → req/s, ratio ours/nginx (aim ≥ 0.8);
  * - whole 4 MiB segments → server CPU µs per request, nginx µs / ours µs (aim ≥ 0.5).
- * Options: --seconds N per run (default 10), --runs N (default 2; servers
+ * Options: --plain (our route without its Prometheus metrics, to see what
+ * counting costs), --seconds N per run (default 10), --runs N (default 2; servers
  * alternate, best run of each is reported, since other work on the machine
  * only ever slows a run down).
  */
@@ -26,6 +27,7 @@ const arg = (name: string, fallback: number): number => {
 };
 const SECONDS = arg('--seconds', 10);
 const RUNS = arg('--runs', 2);
+const COUNTED = process.argv.includes('--plain') ? 'plain' : 'metrics';
 const SECRET = 'bench-delivery-secret';
 const SEGMENTS = 6;
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -64,7 +66,7 @@ function segmentRequests(signer: UrlSigner): WrkRequest[] {
 
 async function startOurs(): Promise<{ url: string; pid: number; child: ChildProcess }> {
   const script = join(root, 'packages', 'server', 'test', 'delivery', 'support', 'media-server.ts');
-  const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', script, media, SECRET, 'hmac'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', script, media, SECRET, 'hmac', COUNTED], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {

@@ -19,6 +19,8 @@ import { SluiceError, errorBody, isSluiceError } from './errors.js';
 import { registerDemoHostGuard } from './http/demo-host-guard.js';
 import { redactUrl } from './http/log-redaction.js';
 import { compileProxyTrust, registerForwardedHeaderGuard } from './http/proxy-trust.js';
+import { Metrics } from './metrics/metrics.js';
+import { registerMetricsRoutes } from './metrics/metrics-routes.js';
 import type { Services } from './services.js';
 import { createUrlSigner } from './signing/url-signer.js';
 import { createStorage } from './storage/create-storage.js';
@@ -106,6 +108,7 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
     });
   }
 
+  const metrics = new Metrics();
   const layout = new LocalLayout(config.dataDir);
   const runtime = await openRuntime(config, layout, app.log);
   const { store, events } = runtime;
@@ -121,7 +124,7 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
   if (storage.kind === 'local') {
     mkdirSync(layout.mediaRoot, { recursive: true });
     mkdirSync(layout.uploadsDir, { recursive: true });
-    mediaSource = () => createDiskSource({ mediaRoot: layout.mediaRoot });
+    mediaSource = () => createDiskSource({ mediaRoot: layout.mediaRoot, metrics });
   } else {
     cache = new DiskCache({ dir: join(scratch, 'originals'), maxBytes: config.cacheMaxBytes, maxAgeSeconds: config.cacheTtlSeconds });
     const bucket = createBucketSource(storage);
@@ -129,10 +132,12 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
     mediaSource = () => bucket;
   }
   await cache?.open();
+  if (cache) metrics.watchCache('originals', cache.stats.bind(cache));
+  metrics.watchQueue(runtime.engine);
   const media = new MediaStore(storage, layout, cache, join(scratch, 'work'));
-  const queue = new Jobs({ config, store, media, engine: runtime.engine, changed: (videoId) => events.changed(videoId), log: app.log });
+  const queue = new Jobs({ config, store, media, engine: runtime.engine, changed: (videoId) => events.changed(videoId), log: app.log, metrics });
   const signer = createUrlSigner({ mode: config.signing, secret: config.secret });
-  const services: Services = { app, config, store, layout, media, signer, events, mode: runtime.mode, locker: runtime.locker, exclusive: runtime.exclusive, queue };
+  const services: Services = { app, config, store, layout, media, signer, events, mode: runtime.mode, locker: runtime.locker, exclusive: runtime.exclusive, queue, metrics };
   app.decorate('sluice', services);
   const closeAll = async (): Promise<void> => {
     await queue.stop();
@@ -141,6 +146,8 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
     await storage.close();
     await runtime.close();
   };
+
+  registerMetricsRoutes(app, config, metrics);
 
   if (role === 'worker') {
     app.get('/healthz', async () => ({ ok: true, role: 'worker', running: queue.runningHere }));
@@ -156,7 +163,7 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
   await registerUploadRoutes(services);
   registerVideoRoutes(services);
   registerPlaylistRoutes(services);
-  registerMediaRoute(app, { signer, source: mediaSource() });
+  registerMediaRoute(app, { signer, source: mediaSource(), metrics });
   const thumbnails = new Thumbnails(config, storage, scratch);
   await thumbnails.open();
   app.addHook('onClose', async () => thumbnails.close());

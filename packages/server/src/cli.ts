@@ -12,6 +12,7 @@ import { loadConfig, parseDuration, resolveSecret, type SluiceConfig } from './c
 import { migrate } from './db/migrate.js';
 import { renderNginxConfig } from './delivery/nginx-config.js';
 import { isSluiceError } from './errors.js';
+import { metricsListenerUrl } from './metrics/metrics-routes.js';
 import { LocalLayout } from './storage/local-layout.js';
 import { importFiles } from './uploads/import-files.js';
 
@@ -42,6 +43,7 @@ async function start(): Promise<void> {
   const app = await buildApp({ config, processJobs: config.processJobs });
   const address = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`Sluice listening on ${address}${config.processJobs ? '' : ' (API only: SLUICE_PROCESS_JOBS=off)'}\n`);
+  printMetricsListener(app);
   stopOnSignals(app);
   if (config.demo) {
     process.stdout.write(config.demoForced
@@ -66,7 +68,13 @@ async function worker(): Promise<void> {
   const app = await buildApp({ config, role: 'worker' });
   const address = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`Sluice worker running jobs; health on ${address}/healthz\n`);
+  printMetricsListener(app);
   stopOnSignals(app);
+}
+
+function printMetricsListener(app: FastifyInstance): void {
+  const url = metricsListenerUrl(app);
+  if (url) process.stdout.write(`Prometheus metrics (no token) on ${url}/metrics\n`);
 }
 
 async function migrateCommand(): Promise<void> {

@@ -62,6 +62,10 @@ export interface SluiceConfig {
   redisUrl?: string;
   /** SLUICE_PROCESS_JOBS: `sluice start` runs transcode jobs too (default on). */
   processJobs: boolean;
+  /** SLUICE_METRICS_PORT: a separate listener serving GET /metrics without a token; undefined: only the admin-guarded route on PORT. */
+  metricsPort?: number;
+  /** SLUICE_METRICS_HOST: the metrics listener's address (default 127.0.0.1). */
+  metricsHost: string;
 }
 
 export interface LoadConfigOptions {
@@ -138,6 +142,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     databaseUrl: read(env, 'SLUICE_DATABASE_URL', undefined, (v) => (/^postgres(ql)?:\/\/[^\s]+$/i.test(v) ? v : undefined), 'a PostgreSQL URL such as postgres://sluice:secret@db.internal:5432/sluice (leave it unset for the embedded SQLite file)'),
     redisUrl: read(env, 'SLUICE_REDIS_URL', undefined, (v) => (/^rediss?:\/\/[^\s]+$/i.test(v) ? v : undefined), 'a Redis URL such as redis://redis.internal:6379'),
     processJobs: read(env, 'SLUICE_PROCESS_JOBS', true, bool, 'on or off'),
+    metricsPort: read(env, 'SLUICE_METRICS_PORT', undefined, (v) => (/^\d+$/.test(v) && Number(v) < 65536 ? Number(v) : undefined), 'a port number (0-65535) for a separate /metrics listener'),
+    metricsHost: read(env, 'SLUICE_METRICS_HOST', '127.0.0.1', (v) => (/^[A-Za-z0-9.:-]+$/.test(v) ? v : undefined), 'an address to listen on, like 127.0.0.1, 0.0.0.0 or ::'),
   };
   for (const origin of config.corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin)) invalid('SLUICE_CORS_ORIGINS', origin, 'comma-separated origins like https://www.example.com (no path)');
@@ -152,6 +158,9 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   readBucket(config, env);
   if (config.storage === 'local' && config.delivery === 'direct') {
     invalid('SLUICE_DELIVERY', 'direct', 'proxy with SLUICE_STORAGE=local (local disk has no presigned URLs; put nginx in front with `sluice nginx-config` to offload delivery)');
+  }
+  if (config.metricsPort !== undefined && config.metricsPort === config.port && config.port !== 0) {
+    invalid('SLUICE_METRICS_PORT', String(config.metricsPort), `a port other than PORT (${config.port}); leave it unset to serve /metrics on PORT with an admin token`);
   }
   if (options.scaleOutChecks !== false) checkScaleOut(config, env);
   return config;

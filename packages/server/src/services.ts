@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SluiceConfig } from './config.js';
 import type { Store } from './db/store.js';
 import type { UrlSigner } from './signing/url-signer.js';
+import type { Metrics } from './metrics/metrics.js';
 import type { LocalLayout } from './storage/local-layout.js';
 import type { MediaStore } from './storage/media-store.js';
 import type { Jobs } from './transcode/jobs.js';
@@ -26,4 +27,6 @@ export interface Services {
   /** Chores that run on one node at a time. */
   exclusive: Exclusive;
   queue: Jobs;
+  /** Prometheus metrics of this app (metrics/metrics.ts). */
+  metrics: Metrics;
 }

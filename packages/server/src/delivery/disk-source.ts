@@ -7,6 +7,7 @@
 import { resolve, sep } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SluiceError } from '../errors.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { hijack } from '../reply-hijack.js';
 import { BufferPool } from './buffer-pool.js';
 import { FileCache, type CachedFile, type FileCacheOptions } from './file-cache.js';
@@ -20,6 +21,8 @@ export interface DiskSourceOptions {
   mediaRoot: string;
   /** Descriptor cache tuning (defaults: revalidate every 1 s, files modified < 2 s ago on every request). */
   fileCache?: Omit<FileCacheOptions, 'root'>;
+  /** The descriptor cache's counts are reported as cache="fd". */
+  metrics?: Metrics;
 }
 
 export function createDiskSource(options: DiskSourceOptions): MediaSource {
@@ -28,6 +31,7 @@ export function createDiskSource(options: DiskSourceOptions): MediaSource {
   const rootPrefix = mediaRoot.endsWith(sep) ? mediaRoot : mediaRoot + sep;
   const cache = new FileCache({ ...options.fileCache, root: mediaRoot });
   const pool = new BufferPool();
+  options.metrics?.watchCache('fd', () => cache.stats());
   const ctx: SendContext = { pool, release: (f) => cache.release(f) };
 
   const deliver = (req: FastifyRequest, reply: FastifyReply, file: CachedFile): void => {

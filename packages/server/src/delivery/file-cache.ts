@@ -80,6 +80,7 @@ export class FileCache {
   readonly #memoryMaxFile: number;
   #memoryUsed = 0;
   #realRoot: string | undefined;
+  readonly #counts = { hits: 0, misses: 0, evictions: 0 };
 
   constructor(options: FileCacheOptions) {
     this.#root = options.root;
@@ -96,12 +97,14 @@ export class FileCache {
   hit(path: string, now: number): CachedFile | undefined {
     const e = this.#entries.get(path);
     if (e === undefined || e.young || now - e.checkedAt >= this.#revalidateMs) return undefined;
+    this.#counts.hits++;
     e.refs++;
     return e;
   }
 
   /** Revalidates or opens `path`, with a reference taken; null when it is missing, not a file, or resolves outside the root. */
   async open(path: string): Promise<CachedFile | null> {
+    this.#counts.misses++;
     let pending = this.#pending.get(path);
     if (!pending) {
       pending = this.#load(path).finally(() => this.#pending.delete(path));
@@ -136,7 +139,7 @@ export class FileCache {
     this.#entries.set(path, entry);
     while (this.#entries.size > this.#maxOpen) {
       const oldest = this.#entries.values().next().value;
-      if (oldest) this.#retire(oldest);
+      if (oldest) { this.#retire(oldest); this.#counts.evictions++; }
     }
     this.#maybeHold(entry);
     return entry;
@@ -152,6 +155,15 @@ export class FileCache {
   close(): void {
     clearInterval(this.#sweeper);
     for (const e of [...this.#entries.values()]) this.#retire(e);
+  }
+
+  /**
+   * hits: fresh descriptors handed out without a syscall; misses: lookups that
+   * opened or revalidated (stat) a file; evictions: descriptors dropped for
+   * maxOpen or idleness; bytes: file bytes held in RAM.
+   */
+  stats(): { hits: number; misses: number; evictions: number; bytes: number } {
+    return { ...this.#counts, bytes: this.#memoryUsed };
   }
 
   /** Open descriptors held by the cache (for tests). */
@@ -258,7 +270,7 @@ export class FileCache {
 
   #sweep(): void {
     const now = Date.now();
-    for (const e of [...this.#entries.values()]) if (now - e.checkedAt > this.#idleMs) this.#retire(e);
+    for (const e of [...this.#entries.values()]) if (now - e.checkedAt > this.#idleMs) { this.#retire(e); this.#counts.evictions++; }
   }
 }
 

@@ -6,6 +6,7 @@
  * 200/206/304/412/416.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Metrics } from '../metrics/metrics.js';
 import type { UrlSigner } from '../signing/url-signer.js';
 import { MEDIA_URL_PREFIX } from '../storage/media-keys.js';
 import { createDiskSource, type DiskSourceOptions } from './disk-source.js';
@@ -14,7 +15,7 @@ import { parseMediaPath } from './media-path.js';
 import type { MediaSource } from './media-source.js';
 
 /** A byte source, or a media root on disk (the disk source is then made here). */
-export type MediaRouteOptions = { signer: UrlSigner } & ({ source: MediaSource } | DiskSourceOptions);
+export type MediaRouteOptions = { signer: UrlSigner; metrics?: Metrics } & ({ source: MediaSource } | DiskSourceOptions);
 
 export function registerMediaRoute(app: FastifyInstance, options: MediaRouteOptions): void {
   const { signer } = options;
@@ -32,5 +33,13 @@ export function registerMediaRoute(app: FastifyInstance, options: MediaRouteOpti
     return source.serve(req, reply, media.relative);
   };
 
-  app.route({ method: ['GET', 'HEAD'], url: `${MEDIA_URL_PREFIX}*`, logLevel: 'warn', handler });
+  const { metrics } = options;
+  // Fastify runs onResponse when the raw response finishes, hijacked ones included (disk and bucket sources write it themselves).
+  // A callback hook, not an async one: no promise per request on the hot path.
+  const onResponse = metrics && ((req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    const body = req.method === 'GET' && (reply.statusCode === 200 || reply.statusCode === 206);
+    metrics.mediaRequest(reply.statusCode, req.headers.range !== undefined, body ? Number(reply.getHeader('content-length') ?? 0) : 0);
+    done();
+  });
+  app.route({ method: ['GET', 'HEAD'], url: `${MEDIA_URL_PREFIX}*`, logLevel: 'warn', handler, ...(onResponse ? { onResponse } : {}) });
 }

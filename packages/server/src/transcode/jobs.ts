@@ -9,6 +9,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { SluiceConfig } from '../config.js';
 import type { JobLease, Store } from '../db/store.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { JobContext, QueueEngine } from '../queue/queue-engine.js';
 import { StoreQueue } from '../queue/store-queue.js';
 import type { MediaStore } from '../storage/media-store.js';
@@ -36,6 +37,7 @@ export interface JobsDeps {
   /** Handlers at once in this process (ffmpeg already uses every core: 1). */
   concurrency?: number;
   process?: ProcessJobDeps['process'];
+  metrics?: Metrics;
 }
 
 export class Jobs {
@@ -62,7 +64,7 @@ export class Jobs {
     this.#started = true;
     const { store, log } = this.#d;
     const handler = createProcessJob({
-      config: this.#d.config, store, media: this.#d.media, changed: this.#d.changed, log, process: this.#d.process,
+      config: this.#d.config, store, media: this.#d.media, changed: this.#d.changed, log, process: this.#d.process, metrics: this.#d.metrics,
       lease: (job) => this.#lease(job),
       onProgress: (videoId, fraction) => this.#progress.set(videoId, fraction),
     });
@@ -72,6 +74,7 @@ export class Jobs {
     }, {
       concurrency: this.#d.concurrency ?? 1,
       onGiveUp: (videoId, error) => {
+        this.#d.metrics?.jobFailed(error.code);
         void this.#giveUp(videoId, error.toJSON()).catch((err: unknown) => log.warn({ err, videoId }, 'recording a given-up job failed'));
       },
     });

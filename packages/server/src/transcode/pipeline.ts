@@ -47,6 +47,8 @@ export interface ProcessResult {
   renditions: Rendition[];
   /** The encoder actually used (libx264 after a hardware fallback). */
   encoder: string;
+  /** Wall seconds of the HLS run that succeeded (every rung at once) and of the MP4 fallback's remux. */
+  seconds: { hls: number; mp4: number };
   /** Paths relative to outDir. */
   files: { master: string; playlists: Record<string, string>; mp4: string; poster: string; storyboardVtt: string; storyboardImage: string };
 }
@@ -108,6 +110,9 @@ async function run(opts: ProcessOptions): Promise<ProcessResult> {
   });
 
   let encoder = opts.encoder;
+  const seconds = { hls: 0, mp4: 0 };
+  let startedAt = performance.now();
+  const elapsed = (): number => (performance.now() - startedAt) / 1000;
   try {
     try {
       await hls(encoder);
@@ -117,10 +122,14 @@ async function run(opts: ProcessOptions): Promise<ProcessResult> {
       encoder = FALLBACK_ENCODER;
       await rm(hlsDir, { recursive: true, force: true });
       await rm(workDir, { recursive: true, force: true });
+      startedAt = performance.now();
       await hls(encoder);
     }
+    seconds.hls = elapsed();
     const small = fallbackRendition(renditions);
+    startedAt = performance.now();
     await writeMp4Fallback(hlsDir, small.name, join(outDir, MP4), step(SHARE.hls, SHARE.mp4));
+    seconds.mp4 = elapsed();
     check();
     await writePoster(opts.input, p, small, join(outDir, POSTER), step(SHARE.hls + SHARE.mp4, SHARE.poster));
     check();
@@ -135,6 +144,7 @@ async function run(opts: ProcessOptions): Promise<ProcessResult> {
     probe: p,
     renditions,
     encoder,
+    seconds,
     files: {
       master: MASTER,
       playlists: Object.fromEntries(renditions.map((r) => [r.name, playlistFile(r.name)])),

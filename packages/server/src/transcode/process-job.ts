@@ -12,6 +12,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { SluiceConfig } from '../config.js';
 import type { JobLease, Store, VideoPatch } from '../db/store.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { SluiceError, isSluiceError } from '../errors.js';
 import { JobCancelledError, JobOwnershipLostError, QueueClosingError, type JobContext, type JobHandler } from '../queue/queue-engine.js';
 import type { MediaStore } from '../storage/media-store.js';
@@ -32,6 +33,7 @@ export interface ProcessJobDeps {
   onProgress?(videoId: string, fraction: number): void;
   /** The processing function; the app uses processVideo. */
   process?: (opts: ProcessOptions) => Promise<ProcessResult>;
+  metrics?: Metrics;
 }
 
 export function createProcessJob(deps: ProcessJobDeps): JobHandler {
@@ -75,6 +77,8 @@ class VideoRun {
     const { config, store, media, log } = this.deps;
     const id = this.job.videoId;
     const signal = this.#abort.signal;
+    const startedAt = performance.now();
+    const elapsed = (): number => (performance.now() - startedAt) / 1000;
     let original: { path: string; release(): void } | undefined;
     try {
       if (!(await this.#update({ status: 'processing', progress: 0, playable: false, error: null }))) throw signal.reason;
@@ -123,10 +127,12 @@ class VideoRun {
       if (!(await this.#update({ status: 'ready', progress: 1, playable: true, encoder: result.encoder }))) throw signal.reason;
       await store.finishLeasedJob(this.lease);
       log.info({ videoId: id, encoder: result.encoder }, 'video ready');
+      this.deps.metrics?.jobReady(elapsed(), result);
     } catch (err) {
       if (signal.aborted) {
         const reason: unknown = signal.reason;
         log.info({ videoId: id, reason: reason instanceof Error ? reason.name : String(reason) }, 'processing interrupted');
+        this.deps.metrics?.jobFinished('interrupted', elapsed());
         // Shutting down: the engine puts the job back (it runs again here or elsewhere).
         if (reason instanceof QueueClosingError) throw reason;
         // Cancelled (the route already failed the job row) or taken over: nothing left to record.
@@ -135,6 +141,7 @@ class VideoRun {
       }
       const e = isSluiceError(err) ? err : new SluiceError('SLUICE_ERR_MEDIA_TRANSCODE_FAILED', err instanceof Error ? err.message : String(err), { cause: err });
       log.warn({ videoId: id, code: e.code, err: e.message }, 'processing failed');
+      this.deps.metrics?.jobFinished('failed', elapsed(), e.code);
       // What the status document and /api/admin/jobs show: no server path (the log above keeps them).
       const shown = { code: e.code, message: redactPaths(e.message, [config.dataDir, config.cacheDir, media.outDir(id), original?.path]) };
       if (await this.#update({ status: 'failed', playable: false, error: shown })) await store.finishLeasedJob(this.lease, shown);

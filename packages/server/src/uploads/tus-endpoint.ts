@@ -86,6 +86,7 @@ export function createTusServer(s: Services, datastore: DataStore): TusServer {
       if ((await store.getVideo(id))?.status === 'uploading') {
         await store.updateVideo(id, { size: size ?? offset });
         await s.queue.enqueue(id);
+        s.metrics.uploadCompleted();
       }
       return {};
     },
@@ -141,10 +142,16 @@ export async function registerUploadRoutes(s: Services): Promise<void> {
         access = await checkUploadRequest(s, req, req.params.id);
       } catch (err) {
         if (err instanceof SluiceError && err.code === 'SLUICE_ERR_UPLOAD_VERSION_UNSUPPORTED') void reply.header('tus-version', '1.0.0');
+        s.metrics.uploadFailed(err instanceof SluiceError ? err.code : 'SLUICE_ERR_SERVER_INTERNAL');
         throw err;
       }
+      const streaming = req.method === 'PATCH' || req.method === 'POST' ? s.metrics.uploadStarted() : undefined;
       // serveTus answers every outcome itself, errors included: nothing escapes the hijacked reply.
-      await serveTus(tus, req.raw, { res: hijack(reply), ...access }, req.log);
+      try {
+        s.metrics.uploadAnswered(await serveTus(tus, req.raw, { res: hijack(reply), ...access }, req.log));
+      } finally {
+        streaming?.();
+      }
     };
     scope.route({ method: ['POST', 'OPTIONS'], url: UPLOAD_PATH, handler: handle });
     // No GET: tus's GET would hand out originals (and crashed the process, see tus-transport.ts).

@@ -66,7 +66,18 @@ function ourError(status: number, body: string): SluiceError | undefined {
   return undefined;
 }
 
-export async function serveTus(tus: TusServer, raw: IncomingMessage, ctx: UploadRequestContext, log: FastifyBaseLogger): Promise<void> {
+/** What one request did, for metrics: bytes it added to the upload (by Upload-Offset), or its error code. */
+export interface TusOutcome { bytes: number; code?: ErrorCode }
+
+/** Bytes a successful PATCH (or a POST with creation-with-upload) added: the answered offset less the one it started at. */
+function bytesAdded(raw: IncomingMessage, status: number, headers: Record<string, string>): number {
+  const answered = Number(headers['upload-offset']);
+  if (status >= 300 || !Number.isSafeInteger(answered)) return 0;
+  const from = raw.method === 'PATCH' ? Number(raw.headers['upload-offset']) : 0;
+  return Number.isSafeInteger(from) && answered > from ? answered - from : 0;
+}
+
+export async function serveTus(tus: TusServer, raw: IncomingMessage, ctx: UploadRequestContext, log: FastifyBaseLogger): Promise<TusOutcome> {
   const { res } = ctx;
   const headOnly = raw.method === 'HEAD';
   try {
@@ -82,15 +93,17 @@ export async function serveTus(tus: TusServer, raw: IncomingMessage, ctx: Upload
       delete headers['content-type'];
       if (e.code === 'SLUICE_ERR_UPLOAD_VERSION_UNSUPPORTED') headers['tus-version'] = '1.0.0';
       writeError(res, e, headers, headOnly);
-      return;
+      return { bytes: 0, code: e.code };
     }
     // Response() adds text/plain to empty tus answers; they have no body to type.
     if (text === '') delete headers['content-type'];
     if (answer.status !== 204) headers['content-length'] = String(Buffer.byteLength(text));
     res.writeHead(answer.status, headers);
     res.end(headOnly ? undefined : text);
+    return { bytes: bytesAdded(raw, answer.status, headers) };
   } catch (err) {
     log.error({ err }, 'tus request failed');
     writeError(res, new SluiceError('SLUICE_ERR_SERVER_INTERNAL', undefined, { cause: err }), {}, headOnly);
+    return { bytes: 0, code: 'SLUICE_ERR_SERVER_INTERNAL' };
   }
 }

@@ -9,10 +9,11 @@
  * straight through needs it (fetch time + its playlist time + TTL), so a
  * linear viewer never meets an expired URL.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { type Authenticated, authenticate } from '../auth/tokens.js';
 import { linearPlaylistTimes, rewritePlaylistUris, rewriteVttUris } from '../delivery/playlists.js';
 import { SluiceError } from '../errors.js';
+import type { PlaylistKind } from '../metrics/labels.js';
 import type { Services } from '../services.js';
 import { findVideo } from './video-routes.js';
 import { baseUrl, mediaTtlFor, mediaUrl, playbackTokenFor } from './status-document.js';
@@ -61,7 +62,12 @@ export function registerPlaylistRoutes(s: Services): void {
     return { auth, video };
   };
 
-  app.get('/api/videos/:id/hls/:file', async (req, reply) => {
+  // Counted when the answer has gone, errors included.
+  const counted = (kind: (req: FastifyRequest) => PlaylistKind): RouteShorthandOptions => ({
+    onResponse: async (req, reply) => s.metrics.playlistRequest(kind(req), reply.statusCode),
+  });
+
+  app.get('/api/videos/:id/hls/:file', counted((req) => ((req.params as { file: string }).file === MASTER_NAME ? 'master' : 'media')), async (req, reply) => {
     const { auth, video } = await guard(req);
     const file = (req.params as { file: string }).file;
     const token = encodeURIComponent(playbackTokenFor(s, auth, video.id));
@@ -79,7 +85,7 @@ export function registerPlaylistRoutes(s: Services): void {
     return send(reply, 'application/vnd.apple.mpegurl', await rewriteMediaUris(s, req, auth, video.id, text, rewritePlaylistUris, `${HLS_DIR}/`, offsets));
   });
 
-  app.get(`/api/videos/:id/${STORYBOARD_VTT}`, async (req, reply) => {
+  app.get(`/api/videos/:id/${STORYBOARD_VTT}`, counted(() => 'storyboard'), async (req, reply) => {
     const { auth, video } = await guard(req);
     if (video.status !== 'ready') throw new SluiceError('SLUICE_ERR_VIDEO_NOT_READY');
     const text = await s.media.readText(video.id, STORYBOARD_VTT);

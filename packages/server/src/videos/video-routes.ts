@@ -84,9 +84,11 @@ export function registerVideoRoutes(s: Services): void {
     };
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const unsubscribe = s.events.subscribe(video.id, send);
+    const counted = s.metrics.sseOpened();
     const close = (): void => {
       if (closed) return;
       closed = true;
+      counted();
       clearInterval(heartbeat);
       unsubscribe();
       res.end();
