@@ -13,3 +13,7 @@ export { createStorage } from './storage/create-storage.js';
 export { DiskCache, type DiskCacheOptions, type DiskCacheStats } from './storage/disk-cache.js';
 export type { StatusDocument } from './videos/status-document.js';
 export type { JobQueueStatus } from './transcode/jobs.js';
+export { signWebhookPayload, verifyWebhookSignature, SIGNATURE_HEADER, type VerifyWebhookOptions } from './webhooks/signature.js';
+export { VIDEO_EVENT_TYPES, type VideoEventType, type WebhookEventType } from './webhooks/event-types.js';
+export type { WebhookEvent } from './webhooks/event-body.js';
+export type { DeliveryResult } from './webhooks/dispatcher.js';

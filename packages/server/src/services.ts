@@ -10,6 +10,7 @@ import type { Jobs } from './transcode/jobs.js';
 import type { Exclusive } from './queue/exclusive.js';
 import type { RuntimeMode } from './runtime.js';
 import type { VideoEventBus } from './videos/video-events.js';
+import type { Webhooks } from './webhooks/webhooks.js';
 
 export interface Services {
   app: FastifyInstance;
@@ -26,4 +27,6 @@ export interface Services {
   /** Chores that run on one node at a time. */
   exclusive: Exclusive;
   queue: Jobs;
+  /** The webhook outbox policy and, in processes that run jobs, its dispatcher. */
+  webhooks: Webhooks;
 }
