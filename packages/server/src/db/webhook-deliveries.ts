@@ -64,17 +64,19 @@ export class WebhookDeliveries {
   /** Leases up to `limit` due rows until `leaseMs` from now, oldest due first; each claim is one attempt. */
   async claimDue(limit: number, leaseMs: number): Promise<WebhookDeliveryRecord[]> {
     const t = now();
-    const due = this.db.selectFrom('webhook_deliveries as d').select('d.id')
+    // A materialized CTE: PostgreSQL may run an IN (… LIMIT n FOR UPDATE SKIP LOCKED) subquery more
+    // than once and so lease more than n rows; the CTE is evaluated exactly once.
+    const rows = await this.db.with((w) => w('due').materialized(), (db) => db.selectFrom('webhook_deliveries as d').select('d.id')
       .where('d.state', '=', 'pending').where('d.next_attempt_at', '<=', t)
       .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<', t)]))
       .where((eb) => eb.not(eb.exists(eb.selectFrom('webhook_deliveries as o').select('o.id')
         .whereRef('o.endpoint', '=', 'd.endpoint').whereRef('o.video_id', '=', 'd.video_id')
         .where('o.state', '=', 'pending').whereRef('o.id', '<', 'd.id'))))
       .orderBy('d.next_attempt_at').orderBy('d.id').limit(limit)
-      .$if(this.dialect === 'postgres', (q) => q.forUpdate().skipLocked());
-    const rows = await this.db.updateTable('webhook_deliveries')
+      .$if(this.dialect === 'postgres', (q) => q.forUpdate().skipLocked()))
+      .updateTable('webhook_deliveries')
       .set((eb) => ({ locked_until: new Date(Date.now() + leaseMs).toISOString(), attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', due).where('state', '=', 'pending')
+      .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id')).where('state', '=', 'pending')
       .returningAll().execute();
     return rows.map(toDelivery).sort((a, b) => a.id - b.id);
   }
