@@ -19,8 +19,8 @@ export interface Received {
   at: number;
 }
 
-/** A status code; 'drop' destroys the socket without answering; 'hang' never answers (until the receiver closes). */
-export type Answer = number | 'drop' | 'hang';
+/** A status code (now, or after `afterMs`); 'drop' destroys the socket without answering; 'hang' never answers (until the receiver closes). */
+export type Answer = number | { status: number; afterMs: number } | 'drop' | 'hang';
 
 export interface WebhookReceiver {
   url: string;
@@ -69,7 +69,8 @@ export async function startReceiver(secret: string, respond: (r: Received, nth: 
       const answer = r.respond(got, r.received.length);
       if (answer === 'drop') { req.socket.destroy(); return; }
       if (answer === 'hang') { held.add(res); res.on('close', () => held.delete(res)); return; }
-      res.writeHead(answer, { 'content-type': 'text/plain' }).end('ok');
+      if (typeof answer === 'number') { res.writeHead(answer, { 'content-type': 'text/plain' }).end('ok'); return; }
+      setTimeout(() => res.writeHead(answer.status, { 'content-type': 'text/plain' }).end('ok'), answer.afterMs);
     });
   });
   server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
