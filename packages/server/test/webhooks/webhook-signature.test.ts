@@ -5,7 +5,10 @@
  * headers fail; rotation (two v1) passes with either secret.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { signWebhookPayload, verifyWebhookSignature } from '../../src/index.js';
 import { postEvent } from '../../src/webhooks/post-event.js';
@@ -71,4 +74,22 @@ test('backoff: full jitter under min(cap, base·2^(n−1))', () => {
   assert.deepEqual([1, 2, 3, 4, 5, 30].map((n) => retryDelayMs(n, b, () => 1)), [1000, 2000, 4000, 8000, 8000, 8000]);
   assert.equal(retryDelayMs(3, b, () => 0), 0);
   assert.equal(retryDelayMs(3, b, () => 0.5), 2000);
+});
+
+test('the Python verifier in docs/webhooks.md accepts a Sluice signature and refuses a tampered body or wrong secret', async () => {
+  const doc = readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'docs', 'webhooks.md'), 'utf8');
+  const python = /```python\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(python, 'docs/webhooks.md has a python block');
+  const body = JSON.stringify({ id: 'evt_py', type: 'video.ready', data: { title: 'Ünïcødé 🎬' } });
+  const header = signWebhookPayload(body, ['rotated-out-0123456789', SECRET]);
+  const script = `${python}
+import sys
+body = sys.stdin.buffer.read()
+print(verify_sluice_signature(body, sys.argv[1], sys.argv[2]), verify_sluice_signature(body + b" ", sys.argv[1], sys.argv[2]), verify_sluice_signature(body, sys.argv[1], "wrong-secret-0123456789"))
+`;
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = execFile('python3', ['-c', script, header, SECRET], (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+    child.stdin?.end(Buffer.from(body, 'utf8'));
+  });
+  assert.equal(out.trim(), 'True False False');
 });
