@@ -83,21 +83,24 @@ export class WebhookDeliveries {
 
   /** Records the attempt made under this claim; false when the claim was stale (another dispatcher, a redelivery, a 410 elsewhere). */
   async settle(claimed: WebhookDeliveryRecord, outcome: DeliveryOutcome): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const t = now();
-      const base = { locked_until: null, last_status: outcome.status, last_error: outcome.kind === 'delivered' ? null : outcome.error };
-      const set = outcome.kind === 'delivered' ? { ...base, state: 'delivered' as const, delivered_at: t }
-        : outcome.kind === 'retry' ? { ...base, next_attempt_at: outcome.nextAttemptAt }
-          : { ...base, state: outcome.kind };
-      const r = await trx.updateTable('webhook_deliveries').set(set)
+    const t = now();
+    const base = { locked_until: null, last_status: outcome.status, last_error: outcome.kind === 'delivered' ? null : outcome.error };
+    const set = outcome.kind === 'delivered' ? { ...base, state: 'delivered' as const, delivered_at: t }
+      : outcome.kind === 'retry' ? { ...base, next_attempt_at: outcome.nextAttemptAt }
+        : { ...base, state: outcome.kind };
+    const write = async (db: Kysely<Tables>): Promise<boolean> => {
+      const r = await db.updateTable('webhook_deliveries').set(set)
         .where('id', '=', claimed.id).where('attempts', '=', claimed.attempts).where('state', '=', 'pending')
         .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return false;
-      if (outcome.kind === 'gone') {
-        await trx.updateTable('webhook_deliveries')
-          .set({ state: 'gone', locked_until: null, last_error: `not attempted: the endpoint answered 410 Gone to delivery ${claimed.id}` })
-          .where('endpoint', '=', claimed.endpoint).where('state', '=', 'pending').execute();
-      }
+      return Number(r.numUpdatedRows) === 1;
+    };
+    // One statement, except for a 410, which also stops the endpoint's other pending rows.
+    if (outcome.kind !== 'gone') return write(this.db);
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await write(trx))) return false;
+      await trx.updateTable('webhook_deliveries')
+        .set({ state: 'gone', locked_until: null, last_error: `not attempted: the endpoint answered 410 Gone to delivery ${claimed.id}` })
+        .where('endpoint', '=', claimed.endpoint).where('state', '=', 'pending').execute();
       return true;
     });
   }
