@@ -9,9 +9,11 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction, type Upd
 import { openPgPool, openSqlite, parseDatabaseTarget, type Dialect, type PoolOptions } from './engines.js';
 import { migrate, migrateSqlite } from './migrate.js';
 import { LATEST_VERSION } from './migrations.js';
-import { WebhookDeliveries, insertDeliveries, type NewWebhookDelivery } from './webhook-deliveries.js';
+import type { VideoOutbox } from './video-outbox.js';
+import { WebhookDeliveries, insertDeliveries } from './webhook-deliveries.js';
 import { boolValue, toJob, toVideo, type JobState, type StoreJobRecord, type Tables, type VideoPatch, type VideoRecord, type VideoStatus, type VideosTable } from './store-rows.js';
 
+export type { VideoOutbox, VideoTransition } from './video-outbox.js';
 export type { DeliveryOutcome, DeliveryQuery, DeliveryState, NewWebhookDelivery, WebhookDeliveryRecord } from './webhook-deliveries.js';
 export type { JobRecord, JobState, RenditionInfo, StoreJobRecord, VideoPatch, VideoRecord, VideoStatus } from './store-rows.js';
 
@@ -34,26 +36,6 @@ export interface NewVideo {
   size: number | null;
   owner?: string | null;
   maxDuration?: number | null;
-}
-
-/** A change of one video row: no `before` when it was created, no `after` when it was deleted. */
-export interface VideoTransition {
-  before: VideoRecord | undefined;
-  after: VideoRecord | undefined;
-}
-
-/**
- * What every video write adds to its own transaction (the webhook outbox):
- * the Store reports each transition of a video row, inserts the rows the
- * outbox returns in the same transaction, and calls `committed()` after the
- * commit. One shape for every status write, so no call site can forget it.
- */
-export interface VideoOutbox {
-  /** Patches touching none of these fields cannot cause a row (progress ticks skip the extra read). */
-  readonly watches: ReadonlyArray<keyof VideoPatch>;
-  deliveriesFor(t: VideoTransition): NewWebhookDelivery[];
-  /** After a commit that inserted rows (wake the dispatcher). */
-  committed(): void;
 }
 
 type Report = (before: VideoRecord | undefined, after: VideoRecord | undefined) => Promise<void>;

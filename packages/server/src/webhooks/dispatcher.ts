@@ -117,7 +117,7 @@ export class WebhookDispatcher {
       this.#o.onResult?.(outcome.kind, r.ms);
       if (outcome.kind === 'retry') this.#wakeAt(Date.parse(outcome.nextAttemptAt));
       if (outcome.kind === 'gone' || outcome.kind === 'failed') {
-        this.#o.log?.warn({ deliveryId: row.id, eventId: row.eventId, endpoint: row.endpoint, status: r.status, err: outcome.error }, `webhook delivery ${outcome.kind}`);
+        this.#o.log?.warn({ deliveryId: row.id, eventId: row.eventId, endpoint: endpointForLog(row.endpoint), status: r.status, err: outcome.error }, `webhook delivery ${outcome.kind}`);
       }
     } catch (err) {
       this.#o.log?.warn({ err, deliveryId: row.id }, 'webhooks: recording a delivery attempt failed (the lease runs out and it is sent again)');
@@ -142,4 +142,9 @@ export class WebhookDispatcher {
     timer.unref();
     this.#retryTimer = { at, timer };
   }
+}
+
+/** Receivers sometimes carry a credential in the URL's query: logs get the origin and path only. */
+function endpointForLog(url: string): string {
+  try { const u = new URL(url); return `${u.origin}${u.pathname}`; } catch { return '<invalid url>'; }
 }
