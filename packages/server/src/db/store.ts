@@ -145,8 +145,9 @@ export class Store {
 
   async deleteVideo(id: string): Promise<void> {
     await this.#changing(async (trx, report) => {
-      const before = this.#outbox ? await this.#lockedVideo(trx, id) : undefined;
+      // Jobs first, then the video: the lock order of updateVideoForJob (job row, then video row), so the two never deadlock.
       await trx.deleteFrom('jobs').where('video_id', '=', id).execute();
+      const before = this.#outbox ? await this.#lockedVideo(trx, id) : undefined;
       await trx.deleteFrom('videos').where('id', '=', id).execute();
       if (before) await report(before, undefined);
     });
