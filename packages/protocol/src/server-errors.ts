@@ -60,6 +60,9 @@ export const SERVER_ERRORS = {
   SLUICE_ERR_STORAGE_NOT_FOUND: { status: 404, message: 'No such object in storage.' },
   SLUICE_ERR_STORAGE_PRESIGN_UNSUPPORTED: { status: 501, message: 'This storage backend cannot presign URLs.' },
   SLUICE_ERR_STORAGE_PRESIGN_FAILED: { status: 502, message: 'The storage backend could not presign a URL (no signing key or no permission).' },
+  // webhooks
+  SLUICE_ERR_WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, message: 'No webhook delivery with this id.' },
+  SLUICE_ERR_WEBHOOK_DISABLED: { status: 409, message: 'Webhooks are not configured on this server (SLUICE_WEBHOOK_URLS and SLUICE_WEBHOOK_SECRET).' },
   // internal
   SLUICE_ERR_SERVER_INTERNAL: { status: 500, message: 'An unexpected error occurred.' },
 } as const satisfies Record<string, { status: number; message: string }>;

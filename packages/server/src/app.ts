@@ -36,6 +36,8 @@ import { registerPlaylistRoutes } from './videos/playlist-routes.js';
 import { registerThumbnailRoutes } from './thumbnails/thumbnail-route.js';
 import { Thumbnails } from './thumbnails/thumbnails.js';
 import { registerVideoRoutes } from './videos/video-routes.js';
+import { registerWebhookRoutes } from './webhooks/admin-routes.js';
+import { Webhooks } from './webhooks/webhooks.js';
 
 export interface BuildAppOptions {
   config: SluiceConfig;
@@ -112,6 +114,8 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
   const layout = new LocalLayout(config.dataDir);
   const runtime = await openRuntime(config, layout, app.log);
   const { store, events } = runtime;
+  // Before any status write: every one of them adds its webhook events in its own transaction.
+  const webhooks = new Webhooks({ config: config.webhooks, store, pubsub: runtime.pubsub, embedded: runtime.mode === 'embedded', log: app.log, onResult: (result, ms) => metrics.webhookDelivery(result, ms / 1000) });
   const storage = await createStorage(config);
   // Scale-out: processes may share a cache disk, so each has its own scratch folder (and removes only its own).
   const scratch = runtime.mode === 'embedded' ? config.cacheDir : join(config.cacheDir, 'nodes', randomBytes(8).toString('hex'));
@@ -137,10 +141,11 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
   const media = new MediaStore(storage, layout, cache, join(scratch, 'work'));
   const queue = new Jobs({ config, store, media, engine: runtime.engine, changed: (videoId) => events.changed(videoId), log: app.log, metrics });
   const signer = createUrlSigner({ mode: config.signing, secret: config.secret });
-  const services: Services = { app, config, store, layout, media, signer, events, mode: runtime.mode, locker: runtime.locker, exclusive: runtime.exclusive, queue, metrics };
+  const services: Services = { app, config, store, layout, media, signer, events, mode: runtime.mode, locker: runtime.locker, exclusive: runtime.exclusive, queue, metrics, webhooks };
   app.decorate('sluice', services);
   const closeAll = async (): Promise<void> => {
     await queue.stop();
+    await webhooks.close();
     await cache?.close();
     if (scratch !== config.cacheDir) await rm(scratch, { recursive: true, force: true });
     await storage.close();
@@ -152,7 +157,7 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
   if (role === 'worker') {
     app.get('/healthz', async () => ({ ok: true, role: 'worker', running: queue.runningHere }));
     scheduleReconciler(services);
-    app.addHook('onReady', async () => queue.start());
+    app.addHook('onReady', async () => { await queue.start(); await webhooks.start(); });
     app.addHook('onClose', closeAll);
     return app;
   }
@@ -178,7 +183,8 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
     await app.register(fastifyStatic, { root: config.demoDir, prefix: '/', wildcard: true, index: 'index.html' });
   }
 
-  if (processJobs) app.addHook('onReady', async () => queue.start());
+  registerWebhookRoutes(services, { giveUpMs: webhooks.giveUpMs, wake: () => webhooks.wake() });
+  if (processJobs) app.addHook('onReady', async () => { await queue.start(); await webhooks.start(); });
   app.addHook('onClose', closeAll);
   return app;
 }

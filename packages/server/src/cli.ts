@@ -15,6 +15,7 @@ import { isSluiceError } from './errors.js';
 import { metricsListenerUrl } from './metrics/metrics-routes.js';
 import { LocalLayout } from './storage/local-layout.js';
 import { importFiles } from './uploads/import-files.js';
+import { sendTestEvent } from './webhooks/test-event.js';
 
 const USAGE = `Usage:
   sluice start                                     run the server: the HTTP API, and transcode jobs unless SLUICE_PROCESS_JOBS=off
@@ -27,7 +28,9 @@ const USAGE = `Usage:
                                                    or --all for every video)
   sluice import <file…>                            ingest existing video files; prints one video id per line
   sluice nginx-config [--listen 127.0.0.1:8080] [--upstream 127.0.0.1:3000]
-                                                   print an nginx config serving signed /media from disk`;
+                                                   print an nginx config serving signed /media from disk
+  sluice webhooks test <url>                       send one signed webhook.test event (SLUICE_WEBHOOK_SECRET) to <url>;
+                                                   prints the status and latency, exits 0 on a 2xx answer`;
 
 /** The demo site built next to this package in the repo (demo/dist), if any. */
 function defaultDemoDir(config: SluiceConfig): string | undefined {
@@ -130,6 +133,19 @@ async function nginxConfig(args: string[]): Promise<void> {
   process.stdout.write(renderNginxConfig({ listen: values.listen!, upstream: values.upstream!, mediaRoot: `${config.dataDir}/media`, secret: config.secret, corsOrigins: config.corsOrigins }));
 }
 
+async function webhooksCommand(args: string[]): Promise<void> {
+  const [sub, url, ...extra] = args;
+  if (sub !== 'test' || !url || extra.length > 0) throw new Error('usage: sluice webhooks test <url>');
+  if (!/^https?:\/\/[^/]+/.test(url)) throw new Error(`"${url}" is not an http(s) URL`);
+  const config = loadConfig(process.env, { scaleOutChecks: false });
+  const secret = config.webhooks?.secret ?? config.webhookSecret;
+  if (!secret) throw new Error('SLUICE_WEBHOOK_SECRET is not set: the test event is signed with the secret receivers verify with.');
+  const r = await sendTestEvent(url, secret, config.webhooks?.timeoutMs ?? 10_000);
+  const ok = r.status !== null && r.status >= 200 && r.status < 300;
+  process.stdout.write(`${ok ? 'delivered' : 'not delivered'}: ${r.status === null ? 'no response' : `HTTP ${r.status}`} in ${Math.round(r.ms)} ms (event ${r.eventId})${r.error ? `; ${r.error}` : ''}\n`);
+  if (!ok) process.exitCode = 1;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -139,6 +155,7 @@ async function main(argv: string[]): Promise<void> {
     case 'token': return token(rest);
     case 'import': return importCommand(rest);
     case 'nginx-config': return nginxConfig(rest);
+    case 'webhooks': return webhooksCommand(rest);
     case undefined: case '-h': case '--help': process.stdout.write(`${USAGE}\n`); return;
     default: throw new Error(`unknown command "${command}"\n${USAGE}`);
   }

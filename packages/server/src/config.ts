@@ -66,6 +66,23 @@ export interface SluiceConfig {
   metricsPort?: number;
   /** SLUICE_METRICS_HOST: the metrics listener's address (default 127.0.0.1). */
   metricsHost: string;
+  /** SLUICE_WEBHOOK_*: signed, durable event delivery (docs/webhooks.md); undefined when SLUICE_WEBHOOK_URLS is unset. */
+  webhooks?: WebhookConfig;
+  /** SLUICE_WEBHOOK_SECRET alone (`sluice webhooks test` signs with it even when no URL is configured). */
+  webhookSecret?: string;
+}
+
+export interface WebhookConfig {
+  urls: string[];
+  /** The HMAC-SHA256 key receivers verify with. Never logged. */
+  secret: string;
+  /** SLUICE_WEBHOOK_RETRY `<base>..<cap>`: the first retry waits up to base, each next one up to twice as long, never more than cap. */
+  retryBaseMs: number;
+  retryCapMs: number;
+  /** SLUICE_WEBHOOK_GIVE_UP: a row still undelivered this long after its event is marked failed. */
+  giveUpMs: number;
+  /** SLUICE_WEBHOOK_TIMEOUT: one attempt's wait for a response. */
+  timeoutMs: number;
 }
 
 export interface LoadConfigOptions {
@@ -163,7 +180,38 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     invalid('SLUICE_METRICS_PORT', String(config.metricsPort), `a port other than PORT (${config.port}); leave it unset to serve /metrics on PORT with an admin token`);
   }
   if (options.scaleOutChecks !== false) checkScaleOut(config, env);
+  readWebhooks(config, env);
   return config;
+}
+
+/** SLUICE_WEBHOOK_URLS (comma-separated http(s) URLs) needs SLUICE_WEBHOOK_SECRET; retry, give-up and timeout have defaults. */
+function readWebhooks(config: SluiceConfig, env: Env): void {
+  const secret = env.SLUICE_WEBHOOK_SECRET || undefined;
+  if (secret !== undefined && secret.length < 16) invalid('SLUICE_WEBHOOK_SECRET', '<hidden>', 'at least 16 characters (try: openssl rand -hex 32)');
+  config.webhookSecret = secret;
+  const urls = (env.SLUICE_WEBHOOK_URLS ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const u of urls) {
+    let ok = false;
+    try { const p = new URL(u); ok = (p.protocol === 'http:' || p.protocol === 'https:') && p.username === '' && p.password === ''; } catch { ok = false; }
+    if (!ok) invalid('SLUICE_WEBHOOK_URLS', u, 'comma-separated absolute http(s) URLs such as https://example.com/hooks/sluice (no user:password@)');
+  }
+  if (urls.length === 0) return;
+  if (!secret) {
+    throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'SLUICE_WEBHOOK_URLS is set without SLUICE_WEBHOOK_SECRET: every webhook is signed with it so receivers can tell Sluice\'s requests from forgeries; set SLUICE_WEBHOOK_SECRET (try: openssl rand -hex 32) and give the same value to each receiver.');
+  }
+  const retry = read(env, 'SLUICE_WEBHOOK_RETRY', { base: 5, cap: 3600 }, (v) => {
+    const m = /^(.+)\.\.(.+)$/.exec(v);
+    const base = m ? parseDuration(m[1]!) : undefined;
+    const cap = m ? parseDuration(m[2]!) : undefined;
+    return base !== undefined && cap !== undefined && base >= 0.01 && cap >= base ? { base, cap } : undefined;
+  }, 'two durations <base>..<cap> with base ≥ 10ms and cap ≥ base, like 5s..1h');
+  const positive = (min: number) => (v: string): number | undefined => { const s = parseDuration(v); return s !== undefined && s >= min ? s : undefined; };
+  config.webhooks = {
+    urls: [...new Set(urls)], secret,
+    retryBaseMs: retry.base * 1000, retryCapMs: retry.cap * 1000,
+    giveUpMs: read(env, 'SLUICE_WEBHOOK_GIVE_UP', 24 * 3600, positive(1), 'a duration of at least 1s, like 24h') * 1000,
+    timeoutMs: read(env, 'SLUICE_WEBHOOK_TIMEOUT', 10, positive(0.1), 'a duration of at least 100ms, like 10s') * 1000,
+  };
 }
 
 /** Several processes share one database, queue and bucket: each needs the same secret, one public address and the bucket. */

@@ -37,6 +37,8 @@ export interface Runtime {
   /** tus upload locks across nodes; undefined: tus's in-process MemoryLocker. */
   locker?: Locker;
   exclusive: Exclusive;
+  /** Cross-node messages (scale-out only). */
+  pubsub?: PubSub;
   /** Closes what the engine (closed by the job facade) does not. */
   close(): Promise<void>;
 }
@@ -94,7 +96,7 @@ export async function openRuntime(config: SluiceConfig, layout: LocalLayout, log
     }
     const events = await ClusterVideoEvents.connect({ pubsub, safetyIntervalMs: EVENTS_SAFETY_MS, onError });
     closers.push(async () => events.close());
-    return { mode: redisUrl ? 'redis' : 'postgres', store, events, engine, locker, exclusive, close };
+    return { mode: redisUrl ? 'redis' : 'postgres', store, events, engine, locker, exclusive, pubsub, close };
   } catch (err) {
     await close();
     throw err;

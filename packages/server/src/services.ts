@@ -11,6 +11,7 @@ import type { Jobs } from './transcode/jobs.js';
 import type { Exclusive } from './queue/exclusive.js';
 import type { RuntimeMode } from './runtime.js';
 import type { VideoEventBus } from './videos/video-events.js';
+import type { Webhooks } from './webhooks/webhooks.js';
 
 export interface Services {
   app: FastifyInstance;
@@ -29,4 +30,6 @@ export interface Services {
   queue: Jobs;
   /** Prometheus metrics of this app (metrics/metrics.ts). */
   metrics: Metrics;
+  /** The webhook outbox policy and, in processes that run jobs, its dispatcher. */
+  webhooks: Webhooks;
 }

@@ -86,9 +86,30 @@ export interface JobsTable {
   fence: Generated<number>;
 }
 
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'gone';
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  event_id: string;
+  endpoint: string;
+  video_id: string;
+  type: string;
+  body: string;
+  state: DeliveryState;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  locked_until: NullableTimestamp;
+  last_status: number | null;
+  last_error: string | null;
+  give_up_at: Timestamp;
+  created_at: Timestamp;
+  delivered_at: NullableTimestamp;
+}
+
 export interface Tables {
   videos: VideosTable;
   jobs: JobsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type VideoRow = Selectable<VideosTable>;
@@ -99,6 +120,27 @@ export type NewVideoRow = Insertable<VideosTable>;
 export interface StoreJobRecord extends JobRecord {
   /** Bumped by every claim; 0 until first claimed. */
   fence: number;
+}
+
+/** One webhook event × endpoint, as the outbox holds it (webhooks/). */
+export interface WebhookDeliveryRecord {
+  id: number;
+  eventId: string;
+  type: string;
+  endpoint: string;
+  videoId: string;
+  /** The exact JSON sent, byte for byte, on every attempt. */
+  body: string;
+  state: DeliveryState;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  nextAttemptAt: string;
+  /** Held by a dispatcher until then (an attempt in flight); null when free. */
+  lockedUntil: string | null;
+  giveUpAt: string;
+  createdAt: string;
+  deliveredAt: string | null;
 }
 
 const iso = (v: string | Date): string => (v instanceof Date ? v.toISOString() : v);
@@ -129,4 +171,12 @@ export function toJob(r: JobRow): StoreJobRecord {
 /** better-sqlite3 binds no booleans; PostgreSQL's column is a real boolean. */
 export function boolValue(dialect: Dialect, v: boolean): number | boolean {
   return dialect === 'sqlite' ? (v ? 1 : 0) : v;
+}
+
+export function toDelivery(r: Selectable<WebhookDeliveriesTable>): WebhookDeliveryRecord {
+  return {
+    id: r.id, eventId: r.event_id, type: r.type, endpoint: r.endpoint, videoId: r.video_id, body: r.body, state: r.state,
+    attempts: r.attempts, lastStatus: r.last_status, lastError: r.last_error, nextAttemptAt: iso(r.next_attempt_at),
+    lockedUntil: isoOrNull(r.locked_until), giveUpAt: iso(r.give_up_at), createdAt: iso(r.created_at), deliveredAt: isoOrNull(r.delivered_at),
+  };
 }

@@ -5,12 +5,16 @@
  * at-least-once jobs need: every claim bumps the job's fence, and a worker's
  * writes made under a fence another claim has replaced are refused.
  */
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Updateable } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction, type Updateable } from 'kysely';
 import { openPgPool, openSqlite, parseDatabaseTarget, type Dialect, type PoolOptions } from './engines.js';
 import { migrate, migrateSqlite } from './migrate.js';
 import { LATEST_VERSION } from './migrations.js';
+import type { VideoOutbox } from './video-outbox.js';
+import { WebhookDeliveries, insertDeliveries } from './webhook-deliveries.js';
 import { boolValue, toJob, toVideo, type JobState, type StoreJobRecord, type Tables, type VideoPatch, type VideoRecord, type VideoStatus, type VideosTable } from './store-rows.js';
 
+export type { VideoOutbox, VideoTransition } from './video-outbox.js';
+export type { DeliveryOutcome, DeliveryQuery, DeliveryState, NewWebhookDelivery, WebhookDeliveryRecord } from './webhook-deliveries.js';
 export type { JobRecord, JobState, RenditionInfo, StoreJobRecord, VideoPatch, VideoRecord, VideoStatus } from './store-rows.js';
 
 /** What a worker holds after a claim: its writes are accepted while the job still carries this fence. */
@@ -34,6 +38,8 @@ export interface NewVideo {
   maxDuration?: number | null;
 }
 
+type Report = (before: VideoRecord | undefined, after: VideoRecord | undefined) => Promise<void>;
+
 export interface OpenStoreOptions extends PoolOptions {
   /** Apply pending migrations first (default). With false, a database behind the latest schema is refused. */
   migrate?: boolean;
@@ -43,10 +49,21 @@ const now = (): string => new Date().toISOString();
 const STALE = { ok: false, reason: 'stale' } as const;
 
 export class Store {
+  /** The webhook outbox table: claims, settling, the delivery log. */
+  readonly webhooks: WebhookDeliveries;
+  #outbox: VideoOutbox | undefined;
+
   private constructor(
     readonly dialect: Dialect,
     private readonly db: Kysely<Tables>,
-  ) {}
+  ) {
+    this.webhooks = new WebhookDeliveries(dialect, db);
+  }
+
+  /** From now on every video write adds the outbox's rows in its own transaction. */
+  useOutbox(outbox: VideoOutbox | undefined): void {
+    this.#outbox = outbox;
+  }
 
   /** Opens a SQLite file or a postgres:// database, migrating it unless told not to. */
   static async open(target: string, options: OpenStoreOptions = {}): Promise<Store> {
@@ -92,11 +109,15 @@ export class Store {
   }
 
   async createVideo(v: NewVideo): Promise<VideoRecord> {
-    const t = now();
-    const row = await this.db.insertInto('videos')
-      .values({ id: v.id, status: v.status, title: v.title, filename: v.filename, size: v.size, owner: v.owner ?? null, max_duration: v.maxDuration ?? null, created_at: t, updated_at: t })
-      .returningAll().executeTakeFirstOrThrow();
-    return toVideo(row);
+    return this.#changing(async (trx, report) => {
+      const t = now();
+      const row = await trx.insertInto('videos')
+        .values({ id: v.id, status: v.status, title: v.title, filename: v.filename, size: v.size, owner: v.owner ?? null, max_duration: v.maxDuration ?? null, created_at: t, updated_at: t })
+        .returningAll().executeTakeFirstOrThrow();
+      const created = toVideo(row);
+      await report(undefined, created);
+      return created;
+    });
   }
 
   async getVideo(id: string): Promise<VideoRecord | undefined> {
@@ -115,25 +136,31 @@ export class Store {
   }
 
   async updateVideo(id: string, patch: VideoPatch): Promise<VideoRecord | undefined> {
-    const row = await this.db.updateTable('videos').set(this.columns(patch)).where('id', '=', id).returningAll().executeTakeFirst();
-    return row && toVideo(row);
+    if (!this.#watched(patch)) {
+      const row = await this.db.updateTable('videos').set(this.columns(patch)).where('id', '=', id).returningAll().executeTakeFirst();
+      return row && toVideo(row);
+    }
+    return this.#changing((trx, report) => this.#patchVideo(trx, id, patch, report));
   }
 
   async deleteVideo(id: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.#changing(async (trx, report) => {
+      // Jobs first, then the video: the lock order of updateVideoForJob (job row, then video row), so the two never deadlock.
       await trx.deleteFrom('jobs').where('video_id', '=', id).execute();
+      const before = this.#outbox ? await this.#lockedVideo(trx, id) : undefined;
       await trx.deleteFrom('videos').where('id', '=', id).execute();
+      if (before) await report(before, undefined);
     });
   }
 
   /** Marks the video queued and adds a job for it, atomically (a job still queued for it is superseded). */
   async enqueueJob(videoId: string): Promise<StoreJobRecord> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#changing(async (trx, report) => {
       const t = now();
       await trx.updateTable('jobs')
         .set({ state: 'failed', error_code: 'SLUICE_ERR_MEDIA_INTERRUPTED', error_message: 'superseded by a new job', finished_at: t })
         .where('video_id', '=', videoId).where('state', '=', 'queued').execute();
-      await trx.updateTable('videos').set(this.columns({ status: 'queued', progress: 0, playable: false, error: null })).where('id', '=', videoId).execute();
+      await this.#patchVideo(trx, videoId, { status: 'queued', progress: 0, playable: false, error: null }, report);
       return toJob(await trx.insertInto('jobs').values({ video_id: videoId, state: 'queued', created_at: t }).returningAll().executeTakeFirstOrThrow());
     });
   }
@@ -218,15 +245,51 @@ export class Store {
    * (which must update that row) is ordered strictly before or after it.
    */
   async updateVideoForJob(lease: JobLease, patch: VideoPatch): Promise<Fenced<VideoRecord>> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#changing(async (trx, report) => {
       const job = await trx.selectFrom('jobs').select('video_id')
         .where('id', '=', lease.jobId).where('fence', '=', lease.fence).where('state', '=', 'running')
         .$if(this.dialect === 'postgres', (q) => q.forShare())
         .executeTakeFirst();
       if (!job) return STALE;
-      const row = await trx.updateTable('videos').set(this.columns(patch)).where('id', '=', job.video_id).returningAll().executeTakeFirst();
-      return row ? { ok: true as const, value: toVideo(row) } : STALE;
+      const after = await this.#patchVideo(trx, job.video_id, patch, report);
+      return after ? { ok: true as const, value: after } : STALE;
     });
+  }
+
+  /**
+   * Runs `write` in one transaction; every transition it reports adds the
+   * outbox's rows to that same transaction, and the outbox hears of the
+   * commit. Without an outbox this is a plain transaction.
+   */
+  async #changing<T>(write: (trx: Transaction<Tables>, report: Report) => Promise<T>): Promise<T> {
+    const outbox = this.#outbox;
+    let inserted = 0;
+    const result = await this.db.transaction().execute((trx) => write(trx, async (before, after) => {
+      const rows = outbox?.deliveriesFor({ before, after }) ?? [];
+      await insertDeliveries(trx, rows);
+      inserted += rows.length;
+    }));
+    if (inserted > 0) outbox?.committed();
+    return result;
+  }
+
+  /** Updates one video; reads it first (locked on PostgreSQL) only when the patch can cause an outbox row. */
+  async #patchVideo(trx: Transaction<Tables>, id: string, patch: VideoPatch, report: Report): Promise<VideoRecord | undefined> {
+    const before = this.#watched(patch) ? await this.#lockedVideo(trx, id) : undefined;
+    const row = await trx.updateTable('videos').set(this.columns(patch)).where('id', '=', id).returningAll().executeTakeFirst();
+    const after = row && toVideo(row);
+    if (before && after) await report(before, after);
+    return after;
+  }
+
+  async #lockedVideo(trx: Transaction<Tables>, id: string): Promise<VideoRecord | undefined> {
+    const row = await trx.selectFrom('videos').selectAll().where('id', '=', id)
+      .$if(this.dialect === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
+    return row && toVideo(row);
+  }
+
+  #watched(patch: VideoPatch): boolean {
+    return this.#outbox?.watches.some((k) => patch[k] !== undefined) ?? false;
   }
 
   /** Jobs left `running` by a crash or restart go back to the queue; returns them as they were. Embedded mode only: in scale-out the queue engine detects stalled jobs. */

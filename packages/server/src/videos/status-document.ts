@@ -75,7 +75,8 @@ export async function mediaUrl(ctx: LinkContext, origin: string, videoId: string
   return signedMediaUrl(ctx, origin, videoId, relative, expiresAt);
 }
 
-export async function buildStatusDocument(ctx: LinkContext, req: FastifyRequest, auth: Authenticated, v: VideoRecord): Promise<StatusDocument> {
+/** The status document without links or tokens (what a webhook event carries as `data`). */
+export function statusFields(v: VideoRecord): StatusDocument {
   const doc: StatusDocument = {
     id: v.id, status: v.status, progress: v.status === 'ready' ? 1 : v.progress, playable: v.playable, title: v.title, renditions: v.renditions,
   };
@@ -83,6 +84,11 @@ export async function buildStatusDocument(ctx: LinkContext, req: FastifyRequest,
   if (v.duration !== null) doc.duration = v.duration;
   if (v.width !== null) doc.width = v.width;
   if (v.height !== null) doc.height = v.height;
+  return doc;
+}
+
+export async function buildStatusDocument(ctx: LinkContext, req: FastifyRequest, auth: Authenticated, v: VideoRecord): Promise<StatusDocument> {
+  const doc = statusFields(v);
   if (!v.playable) return doc;
   const origin = baseUrl(ctx.config, req);
   const token = encodeURIComponent(playbackTokenFor(ctx, auth, v.id));

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { migrate } from '../../src/db/migrate.js';
 import { LATEST_VERSION } from '../../src/db/migrations.js';
 import { leaseOf, type Store } from '../../src/db/store.js';
+import { describeWebhookContract } from './webhook-contract.js';
 
 export interface StoreSubject {
   /** What Store.open / migrate take: a file path or a postgres:// URL. */
@@ -273,5 +274,7 @@ export function describeStoreContract(name: string, start: () => Promise<StoreEn
       assert.equal(report.from, LATEST_VERSION);
       assert.equal(report.to, LATEST_VERSION);
     });
+
+    describeWebhookContract(() => engine.fresh());
   });
 }

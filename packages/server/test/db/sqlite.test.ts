@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate } from '../../src/db/migrate.js';
-import { LATEST_VERSION, MIGRATIONS } from '../../src/db/migrations.js';
+import { LATEST_VERSION, ORDERED_MIGRATIONS } from '../../src/db/migrations.js';
 import { Store, leaseOf } from '../../src/db/store.js';
 import { describeStoreContract } from './contract.js';
 
@@ -51,7 +51,7 @@ describe('SQLite migrations', () => {
     legacy.close();
 
     const report = await migrate(file);
-    assert.deepEqual(report, { dialect: 'sqlite', from: 3, to: LATEST_VERSION, applied: [{ version: 4, name: 'jobs.fence' }] });
+    assert.deepEqual(report, { dialect: 'sqlite', from: 3, to: LATEST_VERSION, applied: ORDERED_MIGRATIONS.filter((m) => m.version > 3).map((m) => ({ version: m.version, name: m.name })) });
     const store = await Store.open(file);
     try {
       const base = { title: 'Old one', filename: 'a.mp4', progress: 0, encoder: null, width: null, height: null, createdAt: t, updatedAt: t };
@@ -72,7 +72,7 @@ describe('SQLite migrations', () => {
     const file = join(dir, 'fresh', 'sluice.db');
     const first = await migrate(file);
     assert.equal(first.from, 0);
-    assert.deepEqual(first.applied.map((m) => m.version), [1, 2, 3, 4]);
+    assert.deepEqual(first.applied.map((m) => m.version), ORDERED_MIGRATIONS.map((m) => m.version));
     assert.deepEqual((await migrate(file)).applied, []);
     const db = new Database(file, { readonly: true });
     const cols = (db.prepare(`SELECT name FROM pragma_table_info('jobs')`).all() as Array<{ name: string }>).map((c) => c.name);
@@ -83,7 +83,7 @@ describe('SQLite migrations', () => {
   test('Store.open with migrate: false refuses a file behind the schema, naming the fix', async () => {
     const file = join(dir, 'behind', 'sluice.db');
     legacyFile(file).close();
-    await assert.rejects(Store.open(file, { migrate: false }), /schema version 3, this Sluice needs 4: run `sluice migrate`/);
+    await assert.rejects(Store.open(file, { migrate: false }), new RegExp(`schema version 3, this Sluice needs ${LATEST_VERSION}: run \`sluice migrate\``));
     await migrate(file);
     const store = await Store.open(file, { migrate: false });
     assert.equal(await store.schemaVersion(), LATEST_VERSION);
@@ -104,7 +104,7 @@ describe('SQLite migrations', () => {
 function legacyFile(file: string): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
-  for (const m of MIGRATIONS.slice(0, 3)) db.exec(m.sqlite);
+  for (const m of ORDERED_MIGRATIONS.slice(0, 3)) db.exec(m.sqlite);
   db.pragma('user_version = 3');
   return db;
 }
