@@ -68,7 +68,7 @@ export async function token(req: TokenRequest, fresh = false): Promise<string> {
  */
 async function authorized<T>(req: TokenRequest, path: string, init: RequestInit = {}): Promise<T> {
   const send = async (fresh: boolean): Promise<T> =>
-    call<T>(path, { ...init, headers: { authorization: `Bearer ${await token(req, fresh)}` } });
+    call<T>(path, { ...init, headers: { ...init.headers as Record<string, string> | undefined, authorization: `Bearer ${await token(req, fresh)}` } });
   try {
     return await send(false);
   } catch (e) {
@@ -90,6 +90,22 @@ export async function getVideo(id: string): Promise<VideoDoc> {
 /** DELETE /api/videos/:id (admin). */
 export async function deleteVideo(id: string): Promise<void> {
   await authorized<void>({ aud: 'admin' }, `/api/videos/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
+/** One text track of a video, as the status document lists it (`captions[]`). */
+export interface CaptionDoc { id: string; lang: string; label: string; kind: string; default: boolean; source: string }
+
+/** The status document's caption tracks (narrowed: a server without captions lists none). */
+export function captionsOf(doc: VideoDoc | null): CaptionDoc[] {
+  const list = (doc as { captions?: unknown } | null)?.captions;
+  return Array.isArray(list) ? (list as CaptionDoc[]).filter((c) => typeof c.lang === 'string' && typeof c.label === 'string') : [];
+}
+
+/** POST /api/videos/:id/captions (admin, which demo mode may mint): `text` is WebVTT or SRT. */
+export async function addCaption(id: string, body: { lang: string; label?: string; text: string }): Promise<CaptionDoc> {
+  return authorized<CaptionDoc>({ aud: 'admin' }, `/api/videos/${encodeURIComponent(id)}/captions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
 }
 
 /** The URL the player and the embed snippet use as `src`. */
