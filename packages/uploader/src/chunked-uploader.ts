@@ -39,6 +39,8 @@ const DEFAULT_CHUNK = 8 * 1024 * 1024;
  * @csspart progress-sent - Bytes sent, not yet confirmed.
  * @csspart progress-accepted - Bytes the server accepted (or processing progress).
  * @csspart status - A file's status line.
+ * @csspart captions - A file's caption files (`captions` attribute).
+ * @csspart caption - One caption file (with `data-status`: pending, sending, sent, failed).
  * @csspart message - The aria-live region for announcements and errors (also part `error` when it shows one).
  * @cssprop --sluice-accent - Focus ring, borders, accepted bytes. Default #2563eb.
  * @cssprop --sluice-sent - Sent but unconfirmed bytes. Default #93c5fd.
