@@ -4,7 +4,9 @@
  * and the checks made before anything is sent. Sending them is the engine
  * chunk's job (caption-sender.ts).
  */
-import { clientError, type UploadErrorInfo } from './errors.js';
+// Errors built here, not with clientError(): its message table would join the initial chunk.
+import type { UploaderErrorCode } from '@sluice/protocol/uploader-errors';
+import type { UploadErrorInfo } from './errors.js';
 import type { CaptionItem } from './upload-item.js';
 
 /** The server's caption limit (SLUICE_ERR_CAPTIONS_TOO_LARGE above it), checked here first. */
@@ -51,14 +53,14 @@ export function pairCaptions<V extends { name: string }>(videos: readonly V[], c
   const refused: CaptionPairing<V>['refused'] = [];
   for (const file of captions) {
     if (file.size > MAX_CAPTION_BYTES) {
-      refused.push({ file, error: clientError('SLUICE_ERR_UPLOAD_CAPTION_TOO_LARGE', false, `“${file.name}” is larger than ${MAX_CAPTION_BYTES / 1e6} MB of captions.`) });
+      refused.push({ file, error: { code: 'SLUICE_ERR_UPLOAD_CAPTION_TOO_LARGE' satisfies UploaderErrorCode, retriable: false, message: `“${file.name}” is larger than ${MAX_CAPTION_BYTES / 1e6} MB of captions.` } });
       continue;
     }
     const video = videos.length === 1 ? videos[0] : videos.find((v) => stem(v.name) === captionBase(file.name));
     if (!video) {
-      refused.push({ file, error: clientError('SLUICE_ERR_UPLOAD_CAPTION_UNMATCHED', false, videos.length === 0
+      refused.push({ file, error: { code: 'SLUICE_ERR_UPLOAD_CAPTION_UNMATCHED' satisfies UploaderErrorCode, retriable: false, message: videos.length === 0
         ? `“${file.name}” is a caption file: choose it together with its video.`
-        : `“${file.name}” does not share its name with any of the chosen videos.`) });
+        : `“${file.name}” does not share its name with any of the chosen videos.` } });
       continue;
     }
     pairs.get(video)?.push(file);
