@@ -9,7 +9,7 @@
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { openPgPool, openSqlite, parseDatabaseTarget, type Dialect } from './engines.js';
-import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
+import { LATEST_VERSION, ORDERED_MIGRATIONS } from './migrations.js';
 
 export interface MigrationReport {
   dialect: Dialect;
@@ -58,7 +58,7 @@ export function migrateSqlite(db: Database.Database): MigrationReport {
   const from = version();
   if (from > LATEST_VERSION) throw tooNew('sqlite', from);
   const applied: MigrationReport['applied'] = [];
-  for (const m of MIGRATIONS) {
+  for (const m of ORDERED_MIGRATIONS) {
     db.transaction(() => {
       // Another process may have applied it between our read and the write lock.
       if (version() >= m.version) return;
@@ -80,7 +80,7 @@ export async function migratePostgres(client: pg.PoolClient): Promise<MigrationR
     const from = rows[0]?.v ?? 0;
     if (from > LATEST_VERSION) throw tooNew('postgres', from);
     const applied: MigrationReport['applied'] = [];
-    for (const m of MIGRATIONS.filter((x) => x.version > from)) {
+    for (const m of ORDERED_MIGRATIONS.filter((x) => x.version > from)) {
       await client.query('BEGIN');
       try {
         await client.query(m.postgres);

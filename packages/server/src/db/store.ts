@@ -8,9 +8,12 @@
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Updateable } from 'kysely';
 import { openPgPool, openSqlite, parseDatabaseTarget, type Dialect, type PoolOptions } from './engines.js';
 import { migrate, migrateSqlite } from './migrate.js';
+import { CaptionQueries } from './caption-queries.js';
 import { LATEST_VERSION } from './migrations.js';
 import { boolValue, toJob, toVideo, type JobState, type StoreJobRecord, type Tables, type VideoPatch, type VideoRecord, type VideoStatus, type VideosTable } from './store-rows.js';
 
+export type { CaptionInsert, CaptionPatch, NewCaption } from './caption-queries.js';
+export type { CaptionKind, CaptionRecord, CaptionSource } from './store-rows.js';
 export type { JobRecord, JobState, RenditionInfo, StoreJobRecord, VideoPatch, VideoRecord, VideoStatus } from './store-rows.js';
 
 /** What a worker holds after a claim: its writes are accepted while the job still carries this fence. */
@@ -43,10 +46,15 @@ const now = (): string => new Date().toISOString();
 const STALE = { ok: false, reason: 'stale' } as const;
 
 export class Store {
+  /** Text tracks (migration 5). */
+  readonly captions: CaptionQueries;
+
   private constructor(
     readonly dialect: Dialect,
     private readonly db: Kysely<Tables>,
-  ) {}
+  ) {
+    this.captions = new CaptionQueries(db, dialect);
+  }
 
   /** Opens a SQLite file or a postgres:// database, migrating it unless told not to. */
   static async open(target: string, options: OpenStoreOptions = {}): Promise<Store> {
@@ -122,6 +130,7 @@ export class Store {
   async deleteVideo(id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('jobs').where('video_id', '=', id).execute();
+      await trx.deleteFrom('captions').where('video_id', '=', id).execute();
       await trx.deleteFrom('videos').where('id', '=', id).execute();
     });
   }
