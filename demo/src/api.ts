@@ -3,13 +3,13 @@
  * (SLUICE_DEMO) `POST /api/tokens` is open, so the page mints its own tokens —
  * the job a real site's backend does with the secret (docs/tokens.md).
  */
-import { readErrorBody, type Rendition, type StatusDocument } from '@sluice/protocol';
+import { readErrorBody, type CaptionTrack, type Rendition, type StatusDocument } from '@sluice/protocol';
 
 export type Audience = 'upload' | 'playback' | 'admin';
 
 /** GET /api/videos/:id — the status document, one definition for every package (@sluice/protocol). */
 export type VideoDoc = StatusDocument;
-export type { Rendition };
+export type { CaptionTrack, Rendition };
 
 export interface TokenRequest { aud: Audience; sub?: string; ttl?: string | number; mediaTtl?: number }
 interface Minted { token: string; expiresAt: string }
@@ -92,18 +92,9 @@ export async function deleteVideo(id: string): Promise<void> {
   await authorized<void>({ aud: 'admin' }, `/api/videos/${encodeURIComponent(id)}`, { method: 'DELETE' });
 }
 
-/** One text track of a video, as the status document lists it (`captions[]`). */
-export interface CaptionDoc { id: string; lang: string; label: string; kind: string; default: boolean; source: string }
-
-/** The status document's caption tracks (narrowed: a server without captions lists none). */
-export function captionsOf(doc: VideoDoc | null): CaptionDoc[] {
-  const list = (doc as { captions?: unknown } | null)?.captions;
-  return Array.isArray(list) ? (list as CaptionDoc[]).filter((c) => typeof c.lang === 'string' && typeof c.label === 'string') : [];
-}
-
 /** POST /api/videos/:id/captions (admin, which demo mode may mint): `text` is WebVTT or SRT. */
-export async function addCaption(id: string, body: { lang: string; label?: string; text: string }): Promise<CaptionDoc> {
-  return authorized<CaptionDoc>({ aud: 'admin' }, `/api/videos/${encodeURIComponent(id)}/captions`, {
+export async function addCaption(id: string, body: { lang: string; label?: string; text: string }): Promise<CaptionTrack> {
+  return authorized<CaptionTrack>({ aud: 'admin' }, `/api/videos/${encodeURIComponent(id)}/captions`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
   });
 }

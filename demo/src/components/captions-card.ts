@@ -5,7 +5,7 @@
  * `<img src=x onerror=alert(1)>` shows as those characters.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { CaptionDoc } from '../api.js';
+import type { CaptionTrack } from '../api.js';
 
 export interface CaptionsState { busy: boolean; error: string | null; added: string | null }
 
@@ -23,7 +23,7 @@ function onSubmit(e: SubmitEvent, actions: CaptionsActions): void {
   actions.add(file, String(data.get('lang') ?? '').trim(), String(data.get('label') ?? '').trim());
 }
 
-export function renderCaptions(captions: readonly CaptionDoc[], state: CaptionsState, actions: CaptionsActions): TemplateResult {
+export function renderCaptions(captions: readonly CaptionTrack[], state: CaptionsState, actions: CaptionsActions): TemplateResult {
   return html`<section class="card captions-card" aria-labelledby="captions-title">
     <h2 id="captions-title">Captions</h2>
     ${captions.length

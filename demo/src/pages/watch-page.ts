@@ -5,7 +5,7 @@
 import '@sluice/player';
 import type { VideoStatus } from '@sluice/player';
 import { html, nothing, render } from 'lit';
-import { addCaption, ApiError, captionsOf, getVideo, mintToken, videoUrl, type VideoDoc } from '../api.js';
+import { addCaption, ApiError, getVideo, mintToken, videoUrl, type VideoDoc } from '../api.js';
 import { renderCaptions, type CaptionsState } from '../components/captions-card.js';
 import { renderEmbed, type EmbedState } from '../components/embed-snippet.js';
 import { EventLog } from '../components/event-log.js';
@@ -145,7 +145,7 @@ export function mountWatch(outlet: HTMLElement, id: string): Page {
             </div>
             ${stats()}
           </section>
-          ${renderCaptions(captionsOf(doc), captions, { add: (f, l, n) => void addTrack(f, l, n) })}
+          ${renderCaptions(doc?.captions ?? [], captions, { add: (f, l, n) => void addTrack(f, l, n) })}
           ${renderEmbed(id, embed, { toggleToken: (on) => void toggleEmbedToken(on), copy })}
         </div>
         <aside class="watch-side">
