@@ -37,7 +37,7 @@ export function segmentTrack(trackId: string, cues: readonly Cue[], duration: nu
     const last = n === count - 1;
     const to = last ? Math.max(duration, from) : from + segmentSeconds;
     const inside = cues.filter((c) => c.start < (last ? Infinity : to) && c.end > from);
-    segments.push(inside.length === 0 ? `WEBVTT\n${TIMESTAMP_MAP}\n` : serialiseVtt(inside, [TIMESTAMP_MAP]));
+    segments.push(serialiseVtt(inside, [TIMESTAMP_MAP]));
     lines.push(`#EXTINF:${Math.max(0.001, to - from).toFixed(3)},`, captionSegmentName(trackId, n));
   }
   lines.push('#EXT-X-ENDLIST', '');

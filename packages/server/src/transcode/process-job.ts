@@ -15,6 +15,8 @@ import type { JobLease, Store, VideoPatch } from '../db/store.js';
 import { SluiceError, isSluiceError } from '../errors.js';
 import { JobCancelledError, JobOwnershipLostError, QueueClosingError, type JobContext, type JobHandler } from '../queue/queue-engine.js';
 import type { MediaStore } from '../storage/media-store.js';
+import { prepareCaptions } from '../captions/caption-processing.js';
+import type { CaptionDeps } from '../captions/caption-service.js';
 import { processVideo, type ProcessOptions, type ProcessResult } from './pipeline.js';
 import { redactPaths } from './redact-paths.js';
 import { limitsFor } from './work-limits.js';
@@ -71,6 +73,11 @@ class VideoRun {
     return write;
   }
 
+  #captionDeps(): CaptionDeps {
+    const { config, store, media, log } = this.deps;
+    return { store, media, log, segmentSeconds: config.segmentSeconds, changed: this.deps.changed };
+  }
+
   async run(): Promise<void> {
     const { config, store, media, log } = this.deps;
     const id = this.job.videoId;
@@ -93,6 +100,8 @@ class VideoRun {
         }
       };
       const video = await store.getVideo(id);
+      // Once the duration is stored: caption tracks get their segments (the media folder was emptied).
+      let captions: Promise<void> = Promise.resolve();
       const result = await (this.deps.process ?? processVideo)({
         input: original.path,
         outDir: media.outDir(id),
@@ -103,10 +112,12 @@ class VideoRun {
         stallSeconds: config.stallSeconds,
         limits: limitsFor(config, video?.maxDuration),
         signal,
-        onProbe: (p, ladder) => void this.#update({
-          duration: p.duration, width: p.width, height: p.height,
-          renditions: ladder.map((r) => ({ name: r.name, width: r.width, height: r.height, bandwidth: r.bandwidth })),
-        }),
+        onProbe: (p, ladder) => {
+          captions = this.#update({
+            duration: p.duration, width: p.width, height: p.height,
+            renditions: ladder.map((r) => ({ name: r.name, width: r.width, height: r.height, bandwidth: r.bandwidth })),
+          }).then(async (ok) => { if (ok) await prepareCaptions(this.#captionDeps(), id); });
+        },
         onProgress: (fraction) => {
           this.deps.onProgress?.(id, fraction);
           void this.#update({ progress: fraction });
@@ -115,6 +126,7 @@ class VideoRun {
         onPlayable: () => { sawPlayable = true; void publish(); },
       });
       await publish(); // the last segments, ENDLIST, MP4, poster, storyboard
+      await captions;
       if (publishError) throw new SluiceError('SLUICE_ERR_STORAGE_FAILED', `Publishing the renditions to storage failed: ${publishError instanceof Error ? publishError.message : String(publishError)}`, { cause: publishError });
       await this.#writes;
       // The last word is the owner's only: a worker that lost the job must not mark it ready.
