@@ -59,6 +59,8 @@ export class CaptionsController {
   /** What this page last showed (a language or `off`): re-selected when an engine change brings new tracks. */
   #session: string | null = null;
   #settleUntil = 0;
+  /** Tracks the choice was applied to: a change among others (an engine's teardown, new tracks) is not the viewer's. */
+  readonly #applied = new WeakSet<TextTrack>();
   #applyTimer: ReturnType<typeof setTimeout> | undefined;
   #selecting = false;
   #shown: TextTrack | null = null;
@@ -98,6 +100,7 @@ export class CaptionsController {
   apply(): void {
     const tracks = this.tracks;
     if (tracks.length === 0) return;
+    for (const t of tracks) this.#applied.add(t);
     const choice = this.#session ?? this.#choice;
     if (choice === 'off') { this.#show(null); return; }
     const lang = choice ?? this.#host.defaultLang();
@@ -114,6 +117,11 @@ export class CaptionsController {
     return el?.track;
   }
 
+  /** The choice was applied to every track there is, and the engines had time to pick their defaults. */
+  #settled(): boolean {
+    return performance.now() >= this.#settleUntil && this.tracks.every((t) => this.#applied.has(t));
+  }
+
   #tracksAppeared(): void {
     this.#settleUntil = performance.now() + SETTLE_MS;
     // Tracks come in bursts (one addtrack each): choose once they are all there.
@@ -123,7 +131,7 @@ export class CaptionsController {
 
   #onChange(): void {
     if (this.#selecting) return;
-    if (performance.now() < this.#settleUntil) {
+    if (!this.#settled()) {
       const want = this.#session ?? this.#choice;
       const shown = this.shown;
       const contradicts = want === 'off' ? shown !== null : want !== null && shown !== null && shown !== trackForLang(this.tracks, want);
@@ -147,7 +155,7 @@ export class CaptionsController {
   #report(): void {
     const shown = this.shown;
     // Tracks going away (an engine change) are not a choice; nor is what an engine picks while tracks settle.
-    if (this.tracks.length > 0 && performance.now() >= this.#settleUntil) this.#session = shown ? shown.language || shown.label : 'off';
+    if (this.tracks.length > 0 && this.#settled()) this.#session = shown ? shown.language || shown.label : 'off';
     if (shown === this.#shown) return;
     this.#shown = shown;
     this.#host.changed({ lang: shown ? shown.language || null : null, label: shown ? shown.label || null : null });

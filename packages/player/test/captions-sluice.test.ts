@@ -86,7 +86,8 @@ describe('<video-stream-player> captions with a Sluice server', function () {
     localStorage.setItem(CAPTIONS_KEY, 'fr');
     const p = await proxy(server);
     const t = await mint(server, { aud: 'playback', sub: video.id, ttl: '1h', mediaTtl: 1 });
-    await command('player-proxy-faults', { id: p.id, faults: [{ pattern: '^/media/[^/]+/hls/[^/]+/seg_', status: 404, after: 6 }] });
+    // A 12 s video is 6 segments a level: let two through so playback starts, then break them all.
+    await command('player-proxy-faults', { id: p.id, faults: [{ pattern: '^/media/[^/]+/hls/[^/]+/seg_', status: 404, after: 2 }] });
     const el = player({ src: `${p.url}/api/videos/${video.id}`, token: t, muted: '', autoplay: '' });
     const first = (await next<CustomEvent<VideoStatus>>(el, 'status-change')).detail;
     const fb = await next<CustomEvent<StreamFallbackDetail>>(el, 'stream-fallback');

@@ -11,8 +11,9 @@ export interface CaptionedVideo { id: string; token: string; status: VideoStatus
 
 /** Cue times and texts the tracks carry (the video is 12 s long). */
 export const CUES = { two: { start: 2, text: 'Sluice cue two' }, six: { start: 6, text: 'Sluice cue six' }, nine: { start: 9, text: 'Sluice cue nine' } };
+const ts = (t: number): string => `00:00:${t.toFixed(3).padStart(6, '0')}`;
 const vtt = (suffix: string): string => `WEBVTT\n\n${Object.values(CUES).map((c) =>
-  `00:00:0${c.start}.000 --> 00:00:0${c.start + 1}.500\n${c.text}${suffix}`).join('\n\n')}\n`;
+  `${ts(c.start)} --> ${ts(c.start + 1.5)}\n${c.text}${suffix}`).join('\n\n')}\n`;
 
 export const mint = async (server: string, claims: Record<string, unknown>): Promise<string> =>
   (await command<{ token: string }>('player-token', { server, ...claims })).token;
