@@ -50,6 +50,20 @@ function preview(v: ControlsView): TemplateResult | typeof nothing {
     <span>${formatTime(p.time)}</span></div>`;
 }
 
+/** The actions that only touch the `<video>`. */
+export function videoActions(v: HTMLVideoElement): Pick<ControlsActions, 'togglePlay' | 'seek' | 'setVolume' | 'toggleMute' | 'togglePip'> {
+  return {
+    togglePlay: () => { if (v.paused) v.play().catch(() => undefined); else v.pause(); },
+    seek: (t) => { v.currentTime = t; },
+    setVolume: (x) => { v.volume = x; v.muted = x === 0; },
+    toggleMute: () => { v.muted = !v.muted; },
+    togglePip: () => {
+      if (document.pictureInPictureElement === v) document.exitPictureInPicture().catch(() => undefined);
+      else v.requestPictureInPicture().catch(() => undefined);
+    },
+  };
+}
+
 export function renderControls(v: ControlsView, a: ControlsActions): TemplateResult {
   const duration = Number.isFinite(v.duration) ? v.duration : 0;
   const fraction = (e: PointerEvent): number => {

@@ -6,7 +6,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import { CaptionsController, captionsOf, type CaptionsChangeDetail } from './captions.js';
 import { focusCaptionsMenu, type MenuFocus } from './captions-menu.js';
-import { renderControls, type ControlsView } from './controls.js';
+import { renderControls, videoActions, type ControlsView } from './controls.js';
 import type { Engine, QualityLevel } from './engine.js';
 import type { StreamErrorDetail, StreamFallbackDetail, VideoStreamPlayerEventMap } from './events.js';
 import { handleShortcut } from './keyboard.js';
@@ -127,8 +127,7 @@ export class VideoStreamPlayer extends LitElement {
       video, defaultLang: () => captionsOf(this._status).find((c) => c.default)?.lang,
       changed: (detail: CaptionsChangeDetail) => { this.requestUpdate(); this.#emit('captions-change', detail); },
     });
-    video.textTracks.addEventListener('addtrack', () => this.requestUpdate());
-    video.textTracks.addEventListener('removetrack', () => this.requestUpdate());
+    for (const type of ['addtrack', 'removetrack']) video.textTracks.addEventListener(type, () => this.requestUpdate());
   }
 
   /** The engine in use: `hls.js`, `native-hls`, `progressive`, or null before one starts. */
@@ -266,19 +265,12 @@ export class VideoStreamPlayer extends LitElement {
   #controls(): TemplateResult {
     const v = this.video;
     return renderControls(this.#view(), {
-      togglePlay: () => { if (v.paused) v.play().catch(() => undefined); else v.pause(); },
-      seek: (t) => { v.currentTime = t; },
-      setVolume: (x) => { v.volume = x; v.muted = x === 0; },
-      toggleMute: () => { v.muted = !v.muted; },
+      ...videoActions(v),
       setLevel: (i) => { this.level = i; },
       setRate: (r) => { this.playbackRate = r; },
       captions: {
         setOpen: (open, focus) => { this.#menuFocus = open ? focus : this._menuOpen ? 'button' : undefined; this._menuOpen = open; },
         choose: (i) => { this.#captions.select(this.#captions.tracks[i] ?? null); this.#menuFocus = 'button'; this._menuOpen = false; },
-      },
-      togglePip: () => {
-        if (document.pictureInPictureElement === v) document.exitPictureInPicture().catch(() => undefined);
-        else v.requestPictureInPicture().catch(() => undefined);
       },
       toggleFullscreen: () => this.toggleFullscreen(),
       preview: (f) => { this._preview = f === null || !Number.isFinite(v.duration) ? null : { fraction: f, time: f * v.duration, thumb: undefined }; },
