@@ -14,6 +14,7 @@ import { renderNginxConfig } from './delivery/nginx-config.js';
 import { isSluiceError } from './errors.js';
 import { LocalLayout } from './storage/local-layout.js';
 import { importFiles } from './uploads/import-files.js';
+import { CAPTIONS_USAGE, captionsCommand } from './captions/captions-cli.js';
 
 const USAGE = `Usage:
   sluice start                                     run the server: the HTTP API, and transcode jobs unless SLUICE_PROCESS_JOBS=off
@@ -26,7 +27,8 @@ const USAGE = `Usage:
                                                    or --all for every video)
   sluice import <file…>                            ingest existing video files; prints one video id per line
   sluice nginx-config [--listen 127.0.0.1:8080] [--upstream 127.0.0.1:3000]
-                                                   print an nginx config serving signed /media from disk`;
+                                                   print an nginx config serving signed /media from disk
+${CAPTIONS_USAGE}`;
 
 /** The demo site built next to this package in the repo (demo/dist), if any. */
 function defaultDemoDir(config: SluiceConfig): string | undefined {
@@ -115,6 +117,17 @@ async function importCommand(files: string[]): Promise<void> {
   }
 }
 
+async function captions(args: string[]): Promise<void> {
+  const config = resolveSecret(loadConfig());
+  const app = await buildApp({ config, logger: false, processJobs: false });
+  await app.ready();
+  try {
+    process.stdout.write(await captionsCommand(app.sluice, args));
+  } finally {
+    await app.close();
+  }
+}
+
 async function nginxConfig(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { listen: { type: 'string', default: '127.0.0.1:8080' }, upstream: { type: 'string', default: '127.0.0.1:3000' } } });
   const config = resolveSecret(loadConfig());
@@ -131,6 +144,7 @@ async function main(argv: string[]): Promise<void> {
     case 'token': return token(rest);
     case 'import': return importCommand(rest);
     case 'nginx-config': return nginxConfig(rest);
+    case 'captions': return captions(rest);
     case undefined: case '-h': case '--help': process.stdout.write(`${USAGE}\n`); return;
     default: throw new Error(`unknown command "${command}"\n${USAGE}`);
   }

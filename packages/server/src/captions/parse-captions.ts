@@ -34,10 +34,11 @@ const UTF16BE = new TextDecoder('utf-16be', { fatal: true });
 
 /**
  * Bytes → text: UTF-8 (BOM stripped) or UTF-16 with a BOM (converted).
- * Invalid UTF-8, NUL bytes and other control characters (binary) are refused.
+ * Invalid UTF-8 is refused here; NUL bytes and other control characters
+ * (binary) by parseCaptions. `maxBytes`: UTF-16 takes up to twice the bytes.
  */
-export function decodeCaptionBytes(bytes: Uint8Array): string {
-  if (bytes.byteLength > MAX_CAPTION_BYTES * 2) throw tooLarge();
+export function decodeCaptionBytes(bytes: Uint8Array, maxBytes = MAX_CAPTION_BYTES * 2): string {
+  if (bytes.byteLength > maxBytes) throw tooLarge();
   let text: string;
   try {
     if (bytes[0] === 0xff && bytes[1] === 0xfe) text = UTF16LE.decode(bytes.subarray(2));

@@ -15,8 +15,9 @@ import type { JobLease, Store, VideoPatch } from '../db/store.js';
 import { SluiceError, isSluiceError } from '../errors.js';
 import { JobCancelledError, JobOwnershipLostError, QueueClosingError, type JobContext, type JobHandler } from '../queue/queue-engine.js';
 import type { MediaStore } from '../storage/media-store.js';
-import { prepareCaptions } from '../captions/caption-processing.js';
+import { addEmbeddedTracks, prepareCaptions } from '../captions/caption-processing.js';
 import type { CaptionDeps } from '../captions/caption-service.js';
+import { extractTextSubtitles } from './extract-subtitles.js';
 import { processVideo, type ProcessOptions, type ProcessResult } from './pipeline.js';
 import { redactPaths } from './redact-paths.js';
 import { limitsFor } from './work-limits.js';
@@ -127,6 +128,10 @@ class VideoRun {
       });
       await publish(); // the last segments, ENDLIST, MP4, poster, storyboard
       await captions;
+      if (result.probe.subtitles.length > 0 && !signal.aborted && (await this.job.stillOwner())) {
+        const extracted = await extractTextSubtitles({ input: original.path, probe: result.probe, ffmpegPath: config.ffmpegPath, signal, log });
+        await addEmbeddedTracks(this.#captionDeps(), id, extracted.map((e) => ({ bytes: e.bytes, language: e.stream.language, title: e.stream.title, isDefault: e.stream.isDefault })), result.probe.videoStartOffset);
+      }
       if (publishError) throw new SluiceError('SLUICE_ERR_STORAGE_FAILED', `Publishing the renditions to storage failed: ${publishError instanceof Error ? publishError.message : String(publishError)}`, { cause: publishError });
       await this.#writes;
       // The last word is the owner's only: a worker that lost the job must not mark it ready.

@@ -172,6 +172,17 @@ describe('hostile caption files are refused with their code, and nothing is stor
     });
   }
 
+  test('invalid UTF-8 bytes in the JSON body: ENCODING, not replacement characters', async () => {
+    const id = await newVideo('o');
+    const body = Buffer.concat([Buffer.from('{"lang":"en","text":"WEBVTT\\n\\n00:00:01.000 --> 00:00:02.000\\nbad '), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('\\n"}')]);
+    const res = await fetch(`${t.url}/api/videos/${id}/captions`, { method: 'POST', headers: { authorization: `Bearer ${admin()}`, 'content-type': 'application/json' }, body });
+    assert.deepEqual([res.status, codeOf(await res.json())], [400, 'SLUICE_ERR_CAPTIONS_ENCODING']);
+    assert.deepEqual(await t.app.sluice.store.captions.list(id), []);
+    assert.deepEqual(await storedKeys(id), []);
+    const anonymous = await fetch(`${t.url}/api/videos/${id}/captions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    assert.equal(anonymous.status, 401, 'the token is checked before the body');
+  });
+
   test('a body far over the limit (20 MB) is the same TOO_LARGE', async () => {
     const id = await newVideo('o');
     const r = await api('POST', `/api/videos/${id}/captions`, admin(), { lang: 'en', text: '"'.repeat(10 * 1024 * 1024) });
