@@ -34,7 +34,9 @@ test('demo: upload → library → watch, seek, expire links, HLS → MP4 fallba
   const page = await context.newPage();
   try {
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('dialog', (d) => void d.accept());
+    // The Library's delete asks for confirmation; an alert would be markup that ran (a caption label below).
+    const alerts: string[] = [];
+    page.on('dialog', (d) => { if (d.type() === 'alert') alerts.push(d.message()); void d.accept(); });
 
     // 1. The front door: `/` is the Upload page.
     await page.goto(`${server.url}/`);
@@ -117,6 +119,28 @@ test('demo: upload → library → watch, seek, expire links, HLS → MP4 fallba
     await waitForTime(other, 1);
     assert.equal((await playerState(other)).error, null);
     await other.close();
+
+    // 6b. Captions: add a track through the form, with a label that looks like markup. It is listed
+    //     as text, and the player (reloaded at the same position) offers it in its captions menu.
+    const HOSTILE = '<img src=x onerror=alert(1)>';
+    const captionForm = page.getByTestId('caption-form');
+    await captionForm.locator('input[name="file"]').setInputFiles({
+      name: 'journey.en.vtt', mimeType: 'text/vtt', buffer: Buffer.from('WEBVTT\n\n00:00:01.000 --> 00:00:09.000\nJourney <b>cue</b>\n'),
+    });
+    await captionForm.locator('input[name="lang"]').fill('en');
+    await captionForm.locator('input[name="label"]').fill(HOSTILE);
+    await captionForm.getByRole('button', { name: 'Add track' }).click();
+    const trackRow = page.locator('[data-testid="captions"] tr[data-lang="en"]');
+    await trackRow.waitFor({ timeout: 20_000 });
+    assert.equal(await trackRow.locator('td').first().innerText(), HOSTILE, 'the label shows as text');
+    assert.equal(await page.locator('[data-testid="captions"] img').count(), 0, 'no element made from the label');
+    await page.locator('video-stream-player [part="captions-button"]').click();
+    const item = page.getByRole('menuitemradio', { name: HOSTILE });
+    await item.waitFor({ timeout: 20_000 });
+    await item.click();
+    await page.waitForFunction(`Array.from(document.querySelector('video-stream-player').textTracks).some((t) => t.language === 'en' && t.mode === 'showing')`);
+    assert.deepEqual(alerts, [], 'nothing from a label ran');
+    await screenshot(page, '5b-watch-captions');
 
     // 7. Break HLS on purpose (every HLS segment 404): the player moves to the MP4.
     await page.route((url) => url.pathname.startsWith('/media/') && url.pathname.includes('/hls/'), (route) => route.fulfill({ status: 404, body: 'broken on purpose' }));

@@ -3,13 +3,13 @@
  * (SLUICE_DEMO) `POST /api/tokens` is open, so the page mints its own tokens —
  * the job a real site's backend does with the secret (docs/tokens.md).
  */
-import { readErrorBody, type Rendition, type StatusDocument } from '@sluice/protocol';
+import { readErrorBody, type CaptionTrack, type Rendition, type StatusDocument } from '@sluice/protocol';
 
 export type Audience = 'upload' | 'playback' | 'admin';
 
 /** GET /api/videos/:id — the status document, one definition for every package (@sluice/protocol). */
 export type VideoDoc = StatusDocument;
-export type { Rendition };
+export type { CaptionTrack, Rendition };
 
 export interface TokenRequest { aud: Audience; sub?: string; ttl?: string | number; mediaTtl?: number }
 interface Minted { token: string; expiresAt: string }
@@ -68,7 +68,7 @@ export async function token(req: TokenRequest, fresh = false): Promise<string> {
  */
 async function authorized<T>(req: TokenRequest, path: string, init: RequestInit = {}): Promise<T> {
   const send = async (fresh: boolean): Promise<T> =>
-    call<T>(path, { ...init, headers: { authorization: `Bearer ${await token(req, fresh)}` } });
+    call<T>(path, { ...init, headers: { ...init.headers as Record<string, string> | undefined, authorization: `Bearer ${await token(req, fresh)}` } });
   try {
     return await send(false);
   } catch (e) {
@@ -90,6 +90,13 @@ export async function getVideo(id: string): Promise<VideoDoc> {
 /** DELETE /api/videos/:id (admin). */
 export async function deleteVideo(id: string): Promise<void> {
   await authorized<void>({ aud: 'admin' }, `/api/videos/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
+/** POST /api/videos/:id/captions (admin, which demo mode may mint): `text` is WebVTT or SRT. */
+export async function addCaption(id: string, body: { lang: string; label?: string; text: string }): Promise<CaptionTrack> {
+  return authorized<CaptionTrack>({ aud: 'admin' }, `/api/videos/${encodeURIComponent(id)}/captions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
 }
 
 /** The URL the player and the embed snippet use as `src`. */

@@ -5,7 +5,8 @@
 import '@sluice/player';
 import type { VideoStatus } from '@sluice/player';
 import { html, nothing, render } from 'lit';
-import { ApiError, getVideo, mintToken, videoUrl, type VideoDoc } from '../api.js';
+import { addCaption, ApiError, getVideo, mintToken, videoUrl, type VideoDoc } from '../api.js';
+import { renderCaptions, type CaptionsState } from '../components/captions-card.js';
 import { renderEmbed, type EmbedState } from '../components/embed-snippet.js';
 import { EventLog } from '../components/event-log.js';
 import { playbackToken, reloadWithToken, SHORT_MEDIA_TTL } from '../components/expiry-switch.js';
@@ -19,6 +20,7 @@ export function mountWatch(outlet: HTMLElement, id: string): Page {
   let shortLinks = false;
   let switching = false;
   const embed: EmbedState = { withToken: false, token: undefined, copied: false };
+  const captions: CaptionsState = { busy: false, error: null, added: null };
   let stopped = false;
   let stopLogging: (() => void) | undefined;
   const log = new EventLog(() => draw());
@@ -51,6 +53,27 @@ export function mountWatch(outlet: HTMLElement, id: string): Page {
       log.add('expire-links', 'bad', `Could not mint a token: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       switching = false;
+      draw();
+    }
+  }
+
+  /**
+   * Adds a track, then reloads the player at the same position: the master
+   * playlist it holds was read before the track existed, and hls.js (like
+   * the browser's HLS) only learns renditions from a fresh master.
+   */
+  async function addTrack(file: File, lang: string, label: string): Promise<void> {
+    Object.assign(captions, { busy: true, error: null, added: null });
+    draw();
+    try {
+      const track = await addCaption(id, { lang, ...(label ? { label } : {}), text: await file.text() });
+      doc = await getVideo(id);
+      captions.added = `Added “${track.label}” (${track.lang}). The player reloaded to show it.`;
+      reloadWithToken(player, player.token);
+    } catch (e) {
+      captions.error = e instanceof ApiError ? `${e.message} (${e.code})` : e instanceof Error ? e.message : String(e);
+    } finally {
+      captions.busy = false;
       draw();
     }
   }
@@ -122,6 +145,7 @@ export function mountWatch(outlet: HTMLElement, id: string): Page {
             </div>
             ${stats()}
           </section>
+          ${renderCaptions(doc?.captions ?? [], captions, { add: (f, l, n) => void addTrack(f, l, n) })}
           ${renderEmbed(id, embed, { toggleToken: (on) => void toggleEmbedToken(on), copy })}
         </div>
         <aside class="watch-side">

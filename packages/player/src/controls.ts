@@ -3,19 +3,20 @@
  * flows in, intent flows out through `actions` (the element applies it).
  */
 import { html, nothing, svg, type TemplateResult } from 'lit';
+import { renderCaptionsMenu, type CaptionsMenuActions, type CaptionsMenuView } from './captions-menu.js';
 import type { QualityLevel } from './engine.js';
 import type { Thumbnail } from './storyboard.js';
 
 export interface ControlsView {
   paused: boolean; currentTime: number; duration: number; volume: number; muted: boolean; rate: number;
   levels: readonly QualityLevel[]; level: number; currentLevel: number;
-  hasCaptions: boolean; captionsOn: boolean; pip: boolean; fullscreen: boolean;
+  captions: CaptionsMenuView; pip: boolean; fullscreen: boolean;
   preview: { time: number; fraction: number; thumb: Thumbnail | undefined } | null;
 }
 
 export interface ControlsActions {
   togglePlay(): void; seek(time: number): void; setVolume(v: number): void; toggleMute(): void;
-  setLevel(index: number): void; setRate(rate: number): void; toggleCaptions(): void;
+  setLevel(index: number): void; setRate(rate: number): void; captions: CaptionsMenuActions;
   togglePip(): void; toggleFullscreen(): void; preview(fraction: number | null): void;
 }
 
@@ -34,7 +35,6 @@ const I = {
   play: 'M8 5v14l11-7z', pause: 'M6 5h4v14H6zm8 0h4v14h-4z',
   vol: 'M3 9v6h4l5 5V4L7 9zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4z',
   mute: 'M3 9v6h4l5 5V4L7 9zm18.5 1.4-1.4-1.4L18 11.1 15.9 9l-1.4 1.4 2.1 2.1-2.1 2.1 1.4 1.4 2.1-2.1 2.1 2.1 1.4-1.4-2.1-2.1z',
-  cc: 'M19 4H5a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2zm-8 7H9.5v-.5h-2v3h2V13H11v1a1 1 0 0 1-1 1H7a1 1 0 0 1-1-1v-4a1 1 0 0 1 1-1h3a1 1 0 0 1 1 1zm7 0h-1.5v-.5h-2v3h2V13H18v1a1 1 0 0 1-1 1h-3a1 1 0 0 1-1-1v-4a1 1 0 0 1 1-1h3a1 1 0 0 1 1 1z',
   pip: 'M19 11h-8v6h8zm4 8V5a2 2 0 0 0-2-2H3a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h18a2 2 0 0 0 2-2zm-2 0H3V5h18z',
   fs: 'M7 14H5v5h5v-2H7zm-2-4h2V7h3V5H5zm12 7h-3v2h5v-5h-2zM14 5v2h3v3h2V5z',
   fsExit: 'M5 16h3v3h2v-5H5zm3-8H5v2h5V5H8zm6 11h2v-3h3v-2h-5zm2-11V5h-2v5h5V8z',
@@ -48,6 +48,20 @@ function preview(v: ControlsView): TemplateResult | typeof nothing {
     ${t ? html`<div part="thumbnail" class="thumb"
       style="width:${t.w}px;height:${t.h}px;background-image:url('${t.url}');background-position:-${t.x}px -${t.y}px"></div>` : nothing}
     <span>${formatTime(p.time)}</span></div>`;
+}
+
+/** The actions that only touch the `<video>`. */
+export function videoActions(v: HTMLVideoElement): Pick<ControlsActions, 'togglePlay' | 'seek' | 'setVolume' | 'toggleMute' | 'togglePip'> {
+  return {
+    togglePlay: () => { if (v.paused) v.play().catch(() => undefined); else v.pause(); },
+    seek: (t) => { v.currentTime = t; },
+    setVolume: (x) => { v.volume = x; v.muted = x === 0; },
+    toggleMute: () => { v.muted = !v.muted; },
+    togglePip: () => {
+      if (document.pictureInPictureElement === v) document.exitPictureInPicture().catch(() => undefined);
+      else v.requestPictureInPicture().catch(() => undefined);
+    },
+  };
 }
 
 export function renderControls(v: ControlsView, a: ControlsActions): TemplateResult {
@@ -73,7 +87,7 @@ export function renderControls(v: ControlsView, a: ControlsActions): TemplateRes
         .value=${String(v.muted ? 0 : v.volume)} @input=${(e: Event) => a.setVolume(Number((e.target as HTMLInputElement).value))}>
       <span part="time" class="time" role="timer" aria-live="off">${formatTime(v.currentTime)} / ${formatTime(duration)}</span>
       <span class="spacer"></span>
-      ${v.hasCaptions ? html`<button part="captions-button" aria-label="Captions" aria-pressed=${String(v.captionsOn)} @click=${a.toggleCaptions}>${icon(I.cc)}</button>` : nothing}
+      ${renderCaptionsMenu(v.captions, a.captions)}
       ${v.levels.length > 1 ? html`<select part="quality-menu" aria-label="Quality" @change=${(e: Event) => a.setLevel(Number((e.target as HTMLSelectElement).value))}>
         <option value="-1" ?selected=${v.level === -1}>Auto${v.level === -1 && v.levels[v.currentLevel] ? ` (${v.levels[v.currentLevel]?.name})` : ''}</option>
         ${[...v.levels].sort((x, y) => y.height - x.height || y.bitrate - x.bitrate).map((l) => html`<option value=${l.index} ?selected=${v.level === l.index}>${l.name}</option>`)}

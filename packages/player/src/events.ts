@@ -2,6 +2,7 @@
  * The element's own events (kebab-case, bubbling, composed) and their details.
  */
 import type { PlayerErrorCode } from '@sluice/protocol';
+import type { CaptionsChangeDetail } from './captions.js';
 import type { EngineKind, ResignReason } from './engine.js';
 import type { RecoveryReason } from './expiry-loader.js';
 import type { VideoStatus } from './status.js';
@@ -36,6 +37,7 @@ export interface VideoStreamPlayerEventMap {
   'stream-error': CustomEvent<StreamErrorDetail>;
   'token-expired': CustomEvent<TokenExpiredDetail>;
   'status-change': CustomEvent<StatusChangeDetail>;
+  'captions-change': CustomEvent<CaptionsChangeDetail>;
 }
 
 /**

@@ -12,4 +12,5 @@ export type {
   StreamRecoveredDetail, StreamFallbackDetail, StreamErrorDetail, TokenExpiredDetail, StatusChangeDetail, VideoStreamPlayerEventMap,
 } from './events.js';
 export type { VideoStatus, Rendition } from './status.js';
+export type { CaptionsChangeDetail } from './captions.js';
 export { urlExpiry } from './signed-url.js';

@@ -1,11 +1,11 @@
 /**
  * Keyboard shortcuts (YouTube's, which users already know): space/k play or
- * pause, j/l ±10 s, ←/→ ±5 s, ↑/↓ volume, m mute, f fullscreen.
+ * pause, j/l ±10 s, ←/→ ±5 s, ↑/↓ volume, m mute, f fullscreen, c captions.
  */
 
 export interface KeyTarget {
   paused: boolean; currentTime: number; duration: number; volume: number; muted: boolean;
-  play(): Promise<void>; pause(): void; toggleFullscreen(): void;
+  play(): Promise<void>; pause(): void; toggleFullscreen(): void; toggleCaptions(): void;
 }
 
 /** Controls that use these keys themselves (a slider's arrows, a button's space). */
@@ -38,6 +38,7 @@ export function handleShortcut(e: KeyboardEvent, target: KeyTarget): boolean {
     case 'ArrowDown': target.volume = Math.max(0, target.volume - 0.1); return true;
     case 'm': case 'M': target.muted = !target.muted; return true;
     case 'f': case 'F': target.toggleFullscreen(); return true;
+    case 'c': case 'C': target.toggleCaptions(); return true;
     default: return false;
   }
 }

@@ -3,6 +3,7 @@
  * while the video is processing, runs an engine, and moves to the MP4 when
  * HLS fails for good. Replaced as a whole when `src` changes.
  */
+import { attachCaptionTracks, captionsOf, captionTracks, removeCaptionTracks } from './captions.js';
 import { createHlsEngine, NativeEngine, type Engine, type EngineHost } from './engine.js';
 import { PlayerError, PlayerErrors, type StreamFallbackDetail } from './events.js';
 import { fetchStatus, followStatus, tokenUrl, type VideoStatus } from './status.js';
@@ -127,8 +128,36 @@ export class PlaybackSession {
   tokenChanged(): void { this.engine?.tokenChanged(); }
 
   #use(engine: Engine): void {
+    removeCaptionTracks(this.#host.video);
     this.engine = engine;
+    if (engine.kind === 'native-hls') this.#captionsForNativeHls(engine);
     this.#host.engineChanged(engine);
+  }
+
+  /**
+   * A browser HLS that does not expose the master's subtitle renditions
+   * (Chromium's, unlike Safari's) gets the whole-file tracks of the status
+   * document instead, as `<track>` elements.
+   */
+  #captionsForNativeHls(engine: Engine): void {
+    const { video } = this.#host;
+    video.addEventListener('loadedmetadata', () => {
+      if (this.#closed || this.engine !== engine || captionTracks(video).length > 0) return;
+      this.#attachCaptions(this.statusDoc);
+    }, { once: true });
+  }
+
+  /** `<track>` elements for the status document's captions; a track whose signed URL failed is re-signed once from a fresh document. */
+  #attachCaptions(doc: VideoStatus | null, retry = true): void {
+    const tracks = attachCaptionTracks(this.#host.video, captionsOf(doc));
+    let retried = !retry;
+    for (const el of tracks) {
+      el.addEventListener('error', () => {
+        if (this.#closed || retried) return;
+        retried = true;
+        void this.#status().then((fresh) => { if (!this.#closed) { this.statusDoc = fresh; this.#attachCaptions(fresh, false); } }, () => undefined);
+      }, { once: true });
+    }
   }
 
   #engineHost(): EngineHost {
@@ -173,6 +202,8 @@ export class PlaybackSession {
     const mp4 = fresh?.mp4 ?? original;
     engine?.destroy();
     this.#use(new NativeEngine('progressive', mp4, this.#engineHost(), { startPosition: position }));
+    // The tracks' URLs come from the same fresh document as the MP4's.
+    this.#attachCaptions(fresh ?? this.statusDoc);
     if (playing) video.play().catch(() => undefined);
     this.#host.fallback({ reason, from, to: mp4, position });
     return true;

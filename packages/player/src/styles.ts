@@ -45,4 +45,14 @@ export const playerStyles = css`
   .preview { position: absolute; bottom: 100%; transform: translateX(-50%); display: grid; justify-items: center;
     gap: 2px; pointer-events: none; text-shadow: 0 1px 2px #000; }
   .thumb { border: 2px solid var(--sluice-controls-color, #fff); border-radius: 2px; background-repeat: no-repeat; }
+  /* Cues are rendered by the browser (never as markup of ours); these reach them. */
+  video::cue { color: var(--sluice-captions-color, #fff); background: var(--sluice-captions-background, rgb(0 0 0 / 0.8));
+    font-size: var(--sluice-captions-font-size, inherit); font-family: var(--sluice-captions-font-family, sans-serif); }
+  .menu-anchor { position: relative; display: inline-block; }
+  .menu { position: absolute; bottom: calc(100% + 4px); right: 0; display: grid; min-width: 140px; padding: 4px 0;
+    background: var(--sluice-menu-background, rgb(0 0 0 / 0.85)); border-radius: 6px; z-index: 1; }
+  .menu button { text-align: start; border-radius: 0; padding: 0 12px 0 28px; position: relative; white-space: nowrap; }
+  .menu button[aria-checked='true']::before { content: '✓'; position: absolute; left: 10px; }
+  .menu button:hover, .menu button:focus-visible { background: rgb(255 255 255 / 0.15); }
+  button.on { color: var(--sluice-accent, #4f9cff); }
 `;

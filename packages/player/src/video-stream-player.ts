@@ -4,7 +4,9 @@
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { renderControls, type ControlsView } from './controls.js';
+import { CaptionsController, captionsOf, type CaptionsChangeDetail } from './captions.js';
+import { focusCaptionsMenu, type MenuFocus } from './captions-menu.js';
+import { renderControls, videoActions, type ControlsView } from './controls.js';
 import type { Engine, QualityLevel } from './engine.js';
 import type { StreamErrorDetail, StreamFallbackDetail, VideoStreamPlayerEventMap } from './events.js';
 import { handleShortcut } from './keyboard.js';
@@ -15,6 +17,7 @@ import { loadStoryboard, thumbnailAt, type Thumbnail } from './storyboard.js';
 import { renderOverlay } from './overlay.js';
 import { posterWidth, thumbnailPoster } from './poster-time.js';
 import { playerStyles } from './styles.js';
+import { TokenRenewal } from './token-renewal.js';
 
 /** Attributes copied onto the shadow `<video>` as they are. */
 const VIDEO_ATTRS = ['autoplay', 'muted', 'loop', 'playsinline', 'preload', 'crossorigin', 'disablepictureinpicture', 'disableremoteplayback'];
@@ -31,18 +34,23 @@ const IDLE_MS = 3000;
  * @fires stream-error - `{ code, message, fatal }` when playback cannot start or continue.
  * @fires token-expired - `{ src }` when the JWT was rejected and no `tokenProvider` is set; set `token` to continue.
  * @fires status-change - the server's status document, each time it changes.
+ * @fires captions-change - `{ lang, label }` when the shown caption track changes (`lang` null: off).
  * @csspart root - the focusable region around everything
  * @csspart video - the shadow `<video>`
  * @csspart poster - the poster image shown while the video is processing
  * @csspart progress - the processing progress bar
  * @csspart error - the error message
  * @csspart spinner - the buffering indicator
- * @csspart controls - the control bar; also play-button, mute-button, volume, time, seek-bar, preview, thumbnail, captions-button, quality-menu, rate-menu, pip-button, fullscreen-button
+ * @csspart controls - the control bar; also play-button, mute-button, volume, time, seek-bar, preview, thumbnail, captions-button, captions-menu, captions-item, quality-menu, rate-menu, pip-button, fullscreen-button
  * @cssprop --sluice-accent - accent colour of sliders, focus rings and pressed buttons (#4f9cff)
  * @cssprop --sluice-background - behind the video (#000)
  * @cssprop --sluice-controls-background - behind the controls
  * @cssprop --sluice-controls-color - text and icon colour (#fff)
- * @cssprop --sluice-menu-background - behind the quality and speed menus
+ * @cssprop --sluice-menu-background - behind the captions, quality and speed menus
+ * @cssprop --sluice-captions-color - caption text colour (#fff)
+ * @cssprop --sluice-captions-background - behind caption text (rgb(0 0 0 / 0.8))
+ * @cssprop --sluice-captions-font-size - caption text size (inherits the browser's)
+ * @cssprop --sluice-captions-font-family - caption font (sans-serif)
  * @cssprop --sluice-font - font shorthand of the controls
  * @cssprop --sluice-radius - corner radius (0)
  * @cssprop --sluice-aspect-ratio - box aspect ratio (16 / 9)
@@ -97,10 +105,15 @@ export class VideoStreamPlayer extends LitElement {
   @state() private _waiting = false;
   @state() private _idle = false;
   @state() private _preview: ControlsView['preview'] = null;
+  @state() private _menuOpen = false;
+  #menuFocus: MenuFocus | undefined;
   #session: PlaybackSession | undefined;
   #thumbs: Thumbnail[] = [];
-  #renewal: Promise<string> | undefined;
-  #tokenWaiters: ((token: string) => void)[] = [];
+  readonly #tokens = new TokenRenewal({
+    provider: () => this.tokenProvider, current: () => this.token, set: (t) => { this.token = t; },
+    expired: () => this.#emit('token-expired', { src: this.src }),
+  });
+  readonly #captions: CaptionsController;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #rate = 1;
 
@@ -117,8 +130,11 @@ export class VideoStreamPlayer extends LitElement {
     // algorithm) without a ratechange: keep the rate across engine switches.
     video.addEventListener('ratechange', () => { if (video.readyState > 0) this.#rate = video.playbackRate; });
     video.addEventListener('loadstart', () => { if (this.#rate !== video.playbackRate) video.playbackRate = this.#rate; });
-    video.textTracks.addEventListener('addtrack', () => this.requestUpdate());
-    video.textTracks.addEventListener('change', () => this.requestUpdate());
+    this.#captions = new CaptionsController({
+      video, defaultLang: () => captionsOf(this._status).find((c) => c.default)?.lang,
+      changed: (detail: CaptionsChangeDetail) => { this.requestUpdate(); this.#emit('captions-change', detail); },
+    });
+    for (const type of ['addtrack', 'removetrack']) video.textTracks.addEventListener(type, () => this.requestUpdate());
   }
 
   /** The engine in use: `hls.js`, `native-hls`, `progressive`, or null before one starts. */
@@ -134,6 +150,9 @@ export class VideoStreamPlayer extends LitElement {
   set level(index: number) { const e = this.#session?.engine; if (e) e.level = index; this.requestUpdate(); }
   /** Playlist re-fetches made so far to re-sign expired URLs. */
   get refetches(): number { return this.#session?.engine?.refetches ?? 0; }
+
+  /** Shows the remembered caption track (else the default, else the first) or turns captions off; like the `c` key. */
+  toggleCaptions(): void { this.#captions.toggle(); }
 
   /** Reloads `src` from scratch (like HTMLMediaElement.load()). */
   load(): void { this.#restart(); }
@@ -167,12 +186,8 @@ export class VideoStreamPlayer extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('src')) this.#restart();
-    if (changed.has('token') && this.token) {
-      const waiters = this.#tokenWaiters.splice(0);
-      for (const w of waiters) w(this.token);
-      // A renewal in progress re-signs through its waiters; otherwise re-sign what is loaded.
-      if (waiters.length === 0 && !this.#renewal && changed.get('token')) this.#session?.tokenChanged();
-    }
+    // A renewal in progress re-signs through its waiters; otherwise re-sign what is loaded.
+    if (changed.has('token') && this.token && !this.#tokens.tokenSet(this.token) && changed.get('token')) this.#session?.tokenChanged();
     if (changed.has('controls')) this.video.controls = this.controls === 'native';
     if (changed.has('poster') || changed.has('posterTime') || changed.has('_status' as keyof VideoStreamPlayer)) {
       const poster = this.#posterUrl();
@@ -187,19 +202,11 @@ export class VideoStreamPlayer extends LitElement {
   }
 
   /** The JWT was rejected: ask tokenProvider, or fire `token-expired` and wait for `token`. One renewal at a time. */
-  renewToken(): Promise<string> {
-    this.#renewal ??= (async () => {
-      if (this.tokenProvider) {
-        const token = await this.tokenProvider();
-        this.token = token;
-        return token;
-      }
-      const waiting = new Promise<string>((resolve) => this.#tokenWaiters.push(resolve));
-      const before = this.token;
-      this.dispatchEvent(new CustomEvent('token-expired', { bubbles: true, composed: true, detail: { src: this.src } }));
-      return this.token !== before ? this.token : waiting;
-    })().finally(() => { this.#renewal = undefined; });
-    return this.#renewal;
+  renewToken(): Promise<string> { return this.#tokens.renew(); }
+
+  protected override updated(): void {
+    if (this.#menuFocus) focusCaptionsMenu(this.renderRoot, this.#menuFocus);
+    this.#menuFocus = undefined;
   }
 
   #restart(): void {
@@ -256,12 +263,13 @@ export class VideoStreamPlayer extends LitElement {
 
   #view(): ControlsView {
     const v = this.video;
-    const tracks = Array.from(v.textTracks).filter((t) => t.kind === 'subtitles' || t.kind === 'captions');
+    const tracks = this.#captions.tracks;
+    const shown = this.#captions.shown;
     const preview = this._preview;
     return {
       paused: v.paused, currentTime: v.currentTime, duration: v.duration, volume: v.volume, muted: v.muted, rate: v.playbackRate,
       levels: this.levels, level: this.level, currentLevel: this.currentLevel,
-      hasCaptions: tracks.length > 0, captionsOn: tracks.some((t) => t.mode === 'showing'),
+      captions: { items: tracks.map((t) => ({ label: t.label, lang: t.language })), selected: shown ? tracks.indexOf(shown) : -1, open: this._menuOpen },
       pip: document.pictureInPictureEnabled && !v.disablePictureInPicture, fullscreen: document.fullscreenElement === this,
       preview: preview && { ...preview, thumb: thumbnailAt(this.#thumbs, preview.time) },
     };
@@ -270,20 +278,12 @@ export class VideoStreamPlayer extends LitElement {
   #controls(): TemplateResult {
     const v = this.video;
     return renderControls(this.#view(), {
-      togglePlay: () => { if (v.paused) v.play().catch(() => undefined); else v.pause(); },
-      seek: (t) => { v.currentTime = t; },
-      setVolume: (x) => { v.volume = x; v.muted = x === 0; },
-      toggleMute: () => { v.muted = !v.muted; },
+      ...videoActions(v),
       setLevel: (i) => { this.level = i; },
       setRate: (r) => { this.playbackRate = r; },
-      toggleCaptions: () => {
-        const tracks = Array.from(v.textTracks).filter((t) => t.kind === 'subtitles' || t.kind === 'captions');
-        const on = tracks.some((t) => t.mode === 'showing');
-        tracks.forEach((t, i) => { t.mode = !on && i === 0 ? 'showing' : 'hidden'; });
-      },
-      togglePip: () => {
-        if (document.pictureInPictureElement === v) document.exitPictureInPicture().catch(() => undefined);
-        else v.requestPictureInPicture().catch(() => undefined);
+      captions: {
+        setOpen: (open, focus) => { this.#menuFocus = open ? focus : this._menuOpen ? 'button' : undefined; this._menuOpen = open; },
+        choose: (i) => { this.#captions.select(this.#captions.tracks[i] ?? null); this.#menuFocus = 'button'; this._menuOpen = false; },
       },
       toggleFullscreen: () => this.toggleFullscreen(),
       preview: (f) => { this._preview = f === null || !Number.isFinite(v.duration) ? null : { fraction: f, time: f * v.duration, thumb: undefined }; },

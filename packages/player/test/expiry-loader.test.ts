@@ -95,6 +95,20 @@ describe('createExpiryLoader (hls.js default loader over real HTTP)', () => {
     expect(recovered).to.deep.equal([]);
   });
 
+  it('re-signs a subtitle media playlist from the master’s EXT-X-MEDIA URI (captions survive expiry)', async () => {
+    // The master lists the subtitle rendition only in EXT-X-MEDIA's URI attribute; its playlist loads with context.type 'subtitleTrack'.
+    const { base, Loader, resigner, Hls } = await setup(async (u) => ({
+      url: u,
+      text: `#EXTM3U\n#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",DEFAULT=YES,AUTOSELECT=YES,FORCED=NO,URI="${base}/signed/3/hls/v1.m3u8?exp=${Math.floor(Date.now() / 1000) + 60}"\n`
+        + `#EXT-X-STREAM-INF:BANDWIDTH=1,SUBTITLES="subs"\n${base}/signed/3/hls/v0.m3u8?exp=${Math.floor(Date.now() / 1000) + 60}\n`,
+    }));
+    const ctx = { url: stale(base, 'v1.m3u8'), responseType: 'text', type: 'subtitleTrack' } as unknown as LoaderContext;
+    const run = load(Loader, Hls, ctx as Ctx);
+    expect(await run.done).to.equal('success');
+    expect(resigner.refetches).to.equal(1);
+    expect(Number(new URL(ctx.url).searchParams.get('exp'))).to.be.greaterThan(Date.now() / 1000);
+  });
+
   it('abort during the playlist re-fetch produces exactly one onAbort and nothing else', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => { release = r; });

@@ -4,7 +4,7 @@
  * how sizes and durations are written. Dependency-free; every export is
  * independent, so a bundle keeps only what it uses.
  */
-export type { Rendition, StatusDocument, VideoState } from './status-document.js';
+export type { CaptionTrack, Rendition, StatusDocument, VideoState } from './status-document.js';
 export { isStatusDocument } from './status-document.js';
 export { readErrorBody, type ErrorBody, type ErrorInfo } from './error-body.js';
 export { SERVER_ERRORS, type ServerErrorCode } from './server-errors.js';

@@ -63,6 +63,14 @@ export const SERVER_ERRORS = {
   // webhooks
   SLUICE_ERR_WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, message: 'No webhook delivery with this id.' },
   SLUICE_ERR_WEBHOOK_DISABLED: { status: 409, message: 'Webhooks are not configured on this server (SLUICE_WEBHOOK_URLS and SLUICE_WEBHOOK_SECRET).' },
+  // captions
+  SLUICE_ERR_CAPTIONS_INVALID: { status: 400, message: 'The caption file is not WebVTT or SRT text (binary data, or a cue without a valid timing).' },
+  SLUICE_ERR_CAPTIONS_ENCODING: { status: 400, message: 'The caption file is not UTF-8 text (or UTF-16 with a byte order mark).' },
+  SLUICE_ERR_CAPTIONS_TOO_LARGE: { status: 413, message: 'The caption file is larger than the server accepts (2 MB of text, 20000 cues).' },
+  SLUICE_ERR_CAPTIONS_LANGUAGE: { status: 400, message: 'The language is not a BCP 47 tag (like en, pt-BR, zh-Hant).' },
+  SLUICE_ERR_CAPTIONS_NOT_FOUND: { status: 404, message: 'No caption track with this id on this video.' },
+  SLUICE_ERR_CAPTIONS_LIMIT: { status: 409, message: 'The video already has as many caption tracks as a video may have (32).' },
+  SLUICE_ERR_CAPTIONS_LABEL: { status: 400, message: 'The label is empty, too long (over 100 characters) or contains a quote or a line break.' },
   // internal
   SLUICE_ERR_SERVER_INTERNAL: { status: 500, message: 'An unexpected error occurred.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -22,6 +22,25 @@ export interface Rendition {
   bandwidth: number;
 }
 
+/** One text track of a video (docs/captions.md). */
+export interface CaptionTrack {
+  /** The track id (16 lowercase hex digits), stable until the track is deleted. */
+  id: string;
+  /** BCP 47 language tag, canonicalised (`en`, `pt-BR`; `und` when unknown). */
+  lang: string;
+  /** What a menu shows; defaults to the language's English name. */
+  label: string;
+  kind: 'subtitles' | 'captions';
+  /** The track a player selects by default; at most one track of a video has it. */
+  default: boolean;
+  /** Closed captions (transcribes dialogue and describes music and sound) for deaf and hard-of-hearing viewers. */
+  closedCaptions: boolean;
+  /** `upload`: added over the API or CLI (kept by reprocessing); `embedded`: extracted from the original (replaced by reprocessing). */
+  source: 'upload' | 'embedded';
+  /** Signed URL of the whole track as one WebVTT file (text/vtt, UTF-8), usable as `<track src>`; expires at `expiresAt`. */
+  url: string;
+}
+
 export interface StatusDocument {
   /** The video id (also the tus upload id). */
   id: string;
@@ -52,7 +71,9 @@ export interface StatusDocument {
   poster?: string;
   /** URL of the storyboard WebVTT thumbnails track; present once `ready`. */
   storyboard?: string;
-  /** ISO 8601 time the signed `mp4` and `poster` URLs stop working; present once `ready`. */
+  /** Text tracks in the order they were added (`[]` when none), each with a signed WebVTT URL expiring at `expiresAt` (or a media TTL from now before `ready`). */
+  captions: CaptionTrack[];
+  /** ISO 8601 time the signed `mp4`, `poster` and caption URLs stop working; present once `ready`. */
   expiresAt?: string;
   /**
    * URL of a JPEG thumbnail carrying a playback token; present once

@@ -27,6 +27,12 @@ export const UPLOADER_ERRORS = {
   SLUICE_ERR_UPLOAD_FAILED: { message: 'The upload failed.' },
   /** The processing status (Server-Sent Events) could not be followed. */
   SLUICE_ERR_UPLOAD_STATUS_LOST: { message: 'The upload finished, but its processing status could not be followed.' },
+  /** A caption file is larger than 2 MB (the server's caption limit); refused before anything is sent, the video still uploads. */
+  SLUICE_ERR_UPLOAD_CAPTION_TOO_LARGE: { message: 'This caption file is too large.' },
+  /** A caption file was chosen without a video, or with several videos none of which shares its name; it is not sent. */
+  SLUICE_ERR_UPLOAD_CAPTION_UNMATCHED: { message: 'This caption file does not go with any chosen video.' },
+  /** A caption file could not be sent (no answer, or an answer without a Sluice code); the video upload goes on. */
+  SLUICE_ERR_UPLOAD_CAPTION_FAILED: { message: 'The caption file could not be sent.' },
 } as const satisfies Record<string, { message: string }>;
 
 /** A code `<chunked-uploader>` raises itself. */

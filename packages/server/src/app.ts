@@ -9,6 +9,7 @@ import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { registerTokenRoutes } from './auth/token-routes.js';
+import { registerCaptionRoutes } from './captions/caption-routes.js';
 import { authenticate, registerJwt } from './auth/tokens.js';
 import type { SluiceConfig } from './config.js';
 import { createBucketSource } from './delivery/bucket-source.js';
@@ -104,7 +105,7 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
   if (config.corsOrigins.length > 0) {
     await app.register(fastifyCors, {
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS', 'PUT'],
       exposedHeaders: EXPOSED_HEADERS,
       maxAge: 600,
     });
@@ -168,6 +169,7 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
   await registerUploadRoutes(services);
   registerVideoRoutes(services);
   registerPlaylistRoutes(services);
+  registerCaptionRoutes(services);
   registerMediaRoute(app, { signer, source: mediaSource(), metrics });
   const thumbnails = new Thumbnails(config, storage, scratch);
   await thumbnails.open();

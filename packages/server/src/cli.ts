@@ -16,6 +16,7 @@ import { metricsListenerUrl } from './metrics/metrics-routes.js';
 import { LocalLayout } from './storage/local-layout.js';
 import { importFiles } from './uploads/import-files.js';
 import { sendTestEvent } from './webhooks/test-event.js';
+import { CAPTIONS_USAGE, captionsCommand } from './captions/captions-cli.js';
 
 const USAGE = `Usage:
   sluice start                                     run the server: the HTTP API, and transcode jobs unless SLUICE_PROCESS_JOBS=off
@@ -30,7 +31,9 @@ const USAGE = `Usage:
   sluice nginx-config [--listen 127.0.0.1:8080] [--upstream 127.0.0.1:3000]
                                                    print an nginx config serving signed /media from disk
   sluice webhooks test <url>                       send one signed webhook.test event (SLUICE_WEBHOOK_SECRET) to <url>;
-                                                   prints the status and latency, exits 0 on a 2xx answer`;
+                                                   prints the status and latency, exits 0 on a 2xx answer
+
+${CAPTIONS_USAGE}`;
 
 /** The demo site built next to this package in the repo (demo/dist), if any. */
 function defaultDemoDir(config: SluiceConfig): string | undefined {
@@ -126,6 +129,17 @@ async function importCommand(files: string[]): Promise<void> {
   }
 }
 
+async function captions(args: string[]): Promise<void> {
+  const config = resolveSecret(loadConfig());
+  const app = await buildApp({ config, logger: false, processJobs: false });
+  await app.ready();
+  try {
+    process.stdout.write(await captionsCommand(app.sluice, args));
+  } finally {
+    await app.close();
+  }
+}
+
 async function nginxConfig(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { listen: { type: 'string', default: '127.0.0.1:8080' }, upstream: { type: 'string', default: '127.0.0.1:3000' } } });
   const config = resolveSecret(loadConfig());
@@ -156,6 +170,7 @@ async function main(argv: string[]): Promise<void> {
     case 'import': return importCommand(rest);
     case 'nginx-config': return nginxConfig(rest);
     case 'webhooks': return webhooksCommand(rest);
+    case 'captions': return captions(rest);
     case undefined: case '-h': case '--help': process.stdout.write(`${USAGE}\n`); return;
     default: throw new Error(`unknown command "${command}"\n${USAGE}`);
   }

@@ -47,6 +47,8 @@ export const styles = css`
   [data-status='ready'] [part='progress-accepted'] { background: var(--sluice-success, #15803d); }
   [data-status='failed'] [part='progress-accepted'] { background: var(--sluice-error, #b91c1c); }
   [part='status'] { grid-column: 1 / -1; font-size: 0.875em; color: var(--sluice-muted, #4b5563); }
+  [part='captions'] { grid-column: 1 / -1; margin: 0; padding: 0 0 0 1rem; font-size: 0.875em; color: var(--sluice-muted, #4b5563); }
+  [part='caption'][data-status='failed'] { color: var(--sluice-error, #b91c1c); }
   [data-status='failed'] [part='status'] { color: var(--sluice-error, #b91c1c); }
   [part='actions'] { display: flex; gap: 0.5rem; }
   [part~='message'] { margin: var(--sluice-gap, 0.75rem) 0 0; }

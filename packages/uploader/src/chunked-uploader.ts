@@ -1,8 +1,9 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { styles } from './chunked-uploader.styles.js';
 import type { UploadErrorInfo } from './errors.js';
+import { CAPTION_ACCEPT, captionItems, isCaptionFile, pairCaptions } from './caption-files.js';
 import { renderItem } from './item-view.js';
-import type { ChunkedUploaderEventMap, UploadItem } from './upload-item.js';
+import type { CaptionItem, ChunkedUploaderEventMap, UploadItem } from './upload-item.js';
 import { UploadTask, type TaskListener } from './upload-task.js';
 import { checkFile, parseSize } from './validation.js';
 import { syncForm } from './form-state.js';
@@ -25,6 +26,7 @@ const DEFAULT_CHUNK = 8 * 1024 * 1024;
  * @fires upload-error - A problem (`{ item, file, code, message, retriable }`); `retriable: true` means the element is already retrying or waiting.
  * @fires processing-progress - The server's processing status changed (`{ item, videoId, status, progress, video }`).
  * @fires video-ready - The video is ready to play (`{ item, videoId, video }`).
+ * @fires caption-error - A caption file was refused (`{ item, file, code, message }`; `item` null when refused before sending); the video upload goes on.
  * @slot prompt - Drop-zone text before the button. Default: "Drop a video here or".
  * @slot button - The button's label. Default: "Choose a file" ("Choose files" with `multiple`).
  * @csspart drop-zone - The drop target around the prompt and button (also has part `dragging` while a file is over it).
@@ -37,6 +39,8 @@ const DEFAULT_CHUNK = 8 * 1024 * 1024;
  * @csspart progress-sent - Bytes sent, not yet confirmed.
  * @csspart progress-accepted - Bytes the server accepted (or processing progress).
  * @csspart status - A file's status line.
+ * @csspart captions - A file's caption files (`captions` attribute).
+ * @csspart caption - One caption file (with `data-status`: pending, sending, sent, failed).
  * @csspart message - The aria-live region for announcements and errors (also part `error` when it shows one).
  * @cssprop --sluice-accent - Focus ring, borders, accepted bytes. Default #2563eb.
  * @cssprop --sluice-sent - Sent but unconfirmed bytes. Default #93c5fd.
@@ -78,6 +82,8 @@ export class ChunkedUploader extends LitElement {
     stallTimeout: { type: Number, attribute: 'stall-timeout' },
     resumeTtl: { type: Number, attribute: 'resume-ttl' },
     metadata: { type: Object },
+    captions: { type: Boolean, reflect: true },
+    captionsLang: { attribute: 'captions-lang' },
     _dragging: { state: true },
     _announcement: { state: true },
   };
@@ -112,6 +118,16 @@ export class ChunkedUploader extends LitElement {
   resumeTtl = 86_400;
   /** Extra tus metadata, e.g. `{ title: 'Holiday' }`; `filename`, `filetype` and `title` (default: the file name) are set for you. */
   metadata: Record<string, string> = {};
+
+  /**
+   * Caption files (`.vtt`, `.srt`, up to 2 MB) may be chosen or dropped with
+   * the video: `accept` gains `.vtt,.srt`, and each is sent to the video's
+   * captions once the server created it. With several videos, a caption goes
+   * with the video whose name it shares (`film.en.srt` ↔ `film.mp4`).
+   */
+  captions = false;
+  /** Language of caption files whose name carries none (`film.srt`); default: the page's `lang`, else `und`. */
+  captionsLang = '';
 
   /** @internal Reactive state (no attribute): a file is over the drop zone. */
   private _dragging = false;
@@ -158,19 +174,29 @@ export class ChunkedUploader extends LitElement {
    * replaces the current one (which stays resumable). Returns the queued items.
    */
   addFiles(files: Iterable<File> | ArrayLike<File>): UploadItem[] {
-    const list = Array.from(files as ArrayLike<File>).slice(0, this.multiple ? undefined : 1);
+    const all = Array.from(files as ArrayLike<File>);
+    const captionFiles = this.captions ? all.filter(isCaptionFile) : [];
+    const list = all.filter((f) => !captionFiles.includes(f)).slice(0, this.multiple ? undefined : 1);
     const added: UploadTask[] = [];
     this.#refusal = null;
-    for (const file of list) {
+    const videos = list.filter((file) => {
       const refusal = checkFile(file, this.accept, parseSize(this.maxSize));
       if (refusal) {
         this.#refusal = refusal;
         this.#announce(refusal.message, true);
         this.#emit('upload-error', { ...refusal, item: null, file });
-        continue;
       }
+      return !refusal;
+    });
+    const { pairs, refused } = pairCaptions(videos, captionFiles);
+    for (const { file, error } of refused) {
+      this.#announce(error.message, true);
+      this.#emit('caption-error', { item: null, file, code: error.code, message: error.message });
+    }
+    const lang = this.captionsLang || document.documentElement.lang || 'und';
+    for (const file of videos) {
       if (!this.multiple) for (const t of this.#tasks) this.#drop(t);
-      added.push(this.#createTask(file));
+      added.push(this.#createTask(file, captionItems(pairs.get(file) ?? [], lang)));
     }
     this.#tasks.push(...added);
     this.#changed();
@@ -242,7 +268,7 @@ export class ChunkedUploader extends LitElement {
         <button type="button" part="button browse" ?disabled=${this.#isDisabled} @click=${this.browse}>
           <slot name="button">Choose ${this.multiple ? 'files' : 'a file'}</slot>
         </button>
-        <input type="file" tabindex="-1" aria-hidden="true" accept=${this.accept} ?multiple=${this.multiple} @change=${this.#onPick} />
+        <input type="file" tabindex="-1" aria-hidden="true" accept=${this.captions && this.accept ? `${this.accept},${CAPTION_ACCEPT}` : this.accept} ?multiple=${this.multiple} @change=${this.#onPick} />
       </div>
       ${this.#tasks.length ? html`<ul part="list">${this.#tasks.map((t) => renderItem(t, { remove: (i) => void this.removeItem(i) }))}</ul>` : ''}
       <p part="message${a?.error ? ' error' : ''}" role="status" aria-live="polite">${a?.text ?? ''}</p>`;
@@ -252,14 +278,15 @@ export class ChunkedUploader extends LitElement {
     return this.disabled || this.#formDisabled;
   }
 
-  #createTask(file: File): UploadTask {
+  #createTask(file: File, captions: CaptionItem[]): UploadTask {
     const listener: TaskListener = {
       changed: () => this.#changed(),
       emit: (type, detail) => {
         if (type === 'upload-error') {
           const { message, retriable } = detail as ChunkedUploaderEventMap['upload-error']['detail'];
           this.#announce(`${file.name}: ${message}`, !retriable);
-        } else if (type === 'upload-success') this.#announce(`${file.name} uploaded.`, false);
+        } else if (type === 'caption-error') this.#announce((detail as ChunkedUploaderEventMap['caption-error']['detail']).message, true);
+        else if (type === 'upload-success') this.#announce(`${file.name} uploaded.`, false);
         else if (type === 'video-ready') this.#announce(`${file.name} is ready.`, false);
         this.#emit(type, detail);
       },
@@ -273,7 +300,7 @@ export class ChunkedUploader extends LitElement {
       maxRetries: this.maxRetries,
       getToken: (refresh) => this.#getToken(refresh),
       canRefreshToken: () => this.tokenProvider !== null,
-    }, listener);
+    }, listener, captions);
   }
 
   async #getToken(refresh: boolean): Promise<string | undefined> {

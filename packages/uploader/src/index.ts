@@ -6,7 +6,7 @@
 export { ChunkedUploader } from './chunked-uploader.js';
 export type { ClientErrorCode, UploadErrorInfo } from './errors.js';
 export type {
-  ChunkedUploaderEventMap, ProcessingProgressDetail, UploadErrorDetail, UploadItem, UploadProgressDetail,
+  CaptionErrorDetail, CaptionItem, ChunkedUploaderEventMap, ProcessingProgressDetail, UploadErrorDetail, UploadItem, UploadProgressDetail,
   UploadStartDetail, UploadStatus, UploadSuccessDetail, VideoReadyDetail, VideoStatus,
 } from './upload-item.js';
 export { formatBytes, matchesAccept, parseSize } from './validation.js';

@@ -10,6 +10,8 @@ export interface ItemActions {
   remove(item: UploadItem): void;
 }
 
+const CAPTION_LABEL = { pending: 'waiting for the video', sending: 'sending…', sent: 'added', failed: 'refused' } as const;
+
 const pct = (part: number, whole: number): number => (whole > 0 ? Math.min(100, (part / whole) * 100) : 0);
 
 const LABEL: Partial<Record<UploadStatus, string>> = {
@@ -61,5 +63,7 @@ export function renderItem(item: UploadItem, actions: ItemActions): TemplateResu
       <span part="progress-accepted" style="width:${accepted}%"></span>
     </div>
     <span part="status">${text}</span>
+    ${item.captions.length ? html`<ul part="captions">${item.captions.map((c) => html`<li part="caption" data-status=${c.status}>
+      ${c.file.name} (${c.lang}): ${c.error ? c.error.message : CAPTION_LABEL[c.status]}</li>`)}</ul>` : ''}
   </li>`;
 }

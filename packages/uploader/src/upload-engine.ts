@@ -7,6 +7,7 @@
  * following the server's processing status afterwards. It writes its
  * progress into the UploadTask the page sees.
  */
+import { sendCaption } from './caption-sender.js';
 import { clientError, type UploadErrorInfo } from './errors.js';
 import { followStatus, statusUrl } from './processing.js';
 import { ProgressMeter } from './progress-meter.js';
@@ -53,6 +54,8 @@ export class UploadEngine {
         task.videoId = extra.videoId ?? null;
         this.#videoToken = extra.videoToken;
         task.uploadUrl = previous.uploadUrl;
+        // Caption files chosen again with a resumed upload are sent (the page that started it may have sent them too).
+        void this.#sendCaptions();
       }
       if ((task.status as UploadStatus) !== 'uploading') return; // paused or cancelled meanwhile
     }
@@ -166,6 +169,7 @@ export class UploadEngine {
       this.#videoToken = exposedHeader(res, 'Sluice-Video-Token') ?? undefined;
       const expires = Date.parse(exposedHeader(res, 'Upload-Expires') ?? '');
       this.#serverExpiresAt = Number.isNaN(expires) ? undefined : expires;
+      void this.#sendCaptions();
     } else if (req.getMethod() === 'HEAD' && res.getStatus() < 300) {
       // tus 1.0: "The Server MUST always include the Upload-Offset header in the response for a HEAD request".
       const offset = Number.parseInt(res.getHeader('Upload-Offset') ?? '', 10);
@@ -190,6 +194,24 @@ export class UploadEngine {
       this.#retryLater(clientError('SLUICE_ERR_UPLOAD_STALLED', true));
     });
     this.#upload?.start();
+  }
+
+  /** Caption files go once the server has created the video, one at a time; a refusal is the caption's alone. */
+  async #sendCaptions(): Promise<void> {
+    const task = this.#task;
+    const videoId = task.videoId;
+    if (!videoId) return;
+    for (const c of task.captions) {
+      if (c.status !== 'pending') continue;
+      c.status = 'sending';
+      task.listener.changed(task);
+      const token = await task.settings.getToken(false).catch(() => undefined);
+      const error = await sendCaption(c, { endpoint: task.settings.endpoint, videoId, token });
+      c.status = error ? 'failed' : 'sent';
+      c.error = error;
+      task.listener.changed(task);
+      if (error) task.listener.emit('caption-error', { item: task, file: c.file, code: error.code, message: error.message });
+    }
   }
 
   #onSuccess(): void {

@@ -14,6 +14,17 @@ export type UploadStatus =
   | 'queued' | 'uploading' | 'paused' | 'retrying' | 'offline'
   | 'processing' | 'ready' | 'failed' | 'cancelled';
 
+/** A caption file sent with a video (`captions` attribute). */
+export interface CaptionItem {
+  readonly file: File;
+  /** The BCP 47 language sent with it: from the file name (`film.en.srt`), `captions-lang`, the page's `lang`, or `und`. */
+  readonly lang: string;
+  /** `pending` until the server created the video, then `sending` → `sent`, or `failed` (see `error`). */
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  /** Why the caption was refused (the server's SLUICE_ERR_CAPTIONS_* code, or the element's). */
+  error: UploadErrorInfo | null;
+}
+
 /** One file in the queue. Read-only snapshot fields plus controls. */
 export interface UploadItem {
   /** Local id, unique within the page (`u1`, `u2`, …); not the video id. */
@@ -43,6 +54,8 @@ export interface UploadItem {
   readonly video: VideoStatus | null;
   /** The current or last problem; cleared when the file moves on. */
   readonly error: UploadErrorInfo | null;
+  /** Caption files sent with this video, once its upload is created. */
+  readonly captions: readonly CaptionItem[];
   /** Stops sending (keeps the server's upload); `resume()` continues from its offset. */
   pause(): void;
   /** Queues a paused file again. */
@@ -64,6 +77,8 @@ export interface UploadProgressDetail {
 export interface UploadSuccessDetail { item: UploadItem; file: File; videoId: string }
 /** `upload-error` detail. `item` is null for a file refused before it was queued (type, size). */
 export interface UploadErrorDetail extends UploadErrorInfo { item: UploadItem | null; file: File }
+/** `caption-error` detail: a caption file was refused (before sending: `item` null) — the video upload goes on. */
+export interface CaptionErrorDetail { item: UploadItem | null; file: File; code: string; message: string }
 /** `processing-progress` detail. */
 export interface ProcessingProgressDetail { item: UploadItem; videoId: string; status: VideoStatus['status']; progress: number; video: VideoStatus }
 /** `video-ready` detail. */
@@ -80,4 +95,5 @@ export interface ChunkedUploaderEventMap {
   'upload-error': CustomEvent<UploadErrorDetail>;
   'processing-progress': CustomEvent<ProcessingProgressDetail>;
   'video-ready': CustomEvent<VideoReadyDetail>;
+  'caption-error': CustomEvent<CaptionErrorDetail>;
 }

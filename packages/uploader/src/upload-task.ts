@@ -10,7 +10,7 @@ import type { UploadErrorInfo } from './errors.js';
 import type { TokenSource } from './token-gate.js';
 import type { TusSettings } from './tus-upload.js';
 import type { UploadEngine } from './upload-engine.js';
-import type { ChunkedUploaderEventMap, UploadItem, UploadStatus, VideoStatus } from './upload-item.js';
+import type { CaptionItem, ChunkedUploaderEventMap, UploadItem, UploadStatus, VideoStatus } from './upload-item.js';
 
 export interface TaskSettings extends TusSettings, TokenSource {
   /** ms without any progress or answer before a request counts as stalled. */
@@ -56,8 +56,11 @@ export class UploadTask implements UploadItem {
   #engine: UploadEngine | null = null;
   #suspended: UploadStatus | null = null;
 
-  constructor(readonly file: File, readonly settings: TaskSettings, readonly listener: TaskListener) {
+  readonly captions: CaptionItem[];
+
+  constructor(readonly file: File, readonly settings: TaskSettings, readonly listener: TaskListener, captions: CaptionItem[] = []) {
     this.bytesTotal = file.size;
+    this.captions = captions;
   }
 
   /** The file holds (or waits for) a queue slot: queued, uploading, retrying or offline. */

@@ -107,6 +107,44 @@ export const MIGRATIONS: readonly Migration[] = [
     postgres: `ALTER TABLE jobs ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;`,
   },
   {
+    version: 5,
+    name: 'captions',
+    // Text tracks (captions/). `vtt` is the canonical WebVTT Sluice wrote: the files in storage
+    // (whole track, HLS segments) are derived from it and rewritten whenever the media is rebuilt.
+    sqlite: `CREATE TABLE captions (
+     id TEXT PRIMARY KEY,
+     video_id TEXT NOT NULL,
+     lang TEXT NOT NULL,
+     label TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     is_default INTEGER NOT NULL DEFAULT 0,
+     closed_captions INTEGER NOT NULL DEFAULT 0,
+     source TEXT NOT NULL,
+     cue_count INTEGER NOT NULL,
+     bytes INTEGER NOT NULL,
+     vtt TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX captions_video ON captions(video_id, created_at);`,
+    postgres: `CREATE TABLE captions (
+     id TEXT COLLATE "C" PRIMARY KEY,
+     video_id TEXT COLLATE "C" NOT NULL,
+     lang TEXT NOT NULL,
+     label TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     is_default BOOLEAN NOT NULL DEFAULT false,
+     closed_captions BOOLEAN NOT NULL DEFAULT false,
+     source TEXT NOT NULL,
+     cue_count INTEGER NOT NULL,
+     bytes INTEGER NOT NULL,
+     vtt TEXT NOT NULL,
+     created_at TIMESTAMPTZ NOT NULL,
+     updated_at TIMESTAMPTZ NOT NULL
+   );
+   CREATE INDEX captions_video ON captions(video_id, created_at);`,
+  },
+  {
     version: 6,
     name: 'webhook_deliveries',
     // The webhook outbox (webhooks/): one row per event × endpoint, written in the

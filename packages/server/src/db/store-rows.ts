@@ -106,10 +106,46 @@ export interface WebhookDeliveriesTable {
   delivered_at: NullableTimestamp;
 }
 
+export type CaptionKind = 'subtitles' | 'captions';
+export type CaptionSource = 'upload' | 'embedded';
+
+/** A text track as stored (captions/); its canonical WebVTT is read apart (CaptionQueries.text), being up to megabytes. */
+export interface CaptionRecord {
+  id: string;
+  videoId: string;
+  lang: string;
+  label: string;
+  kind: CaptionKind;
+  isDefault: boolean;
+  closedCaptions: boolean;
+  source: CaptionSource;
+  cueCount: number;
+  bytes: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CaptionsTable {
+  id: string;
+  video_id: string;
+  lang: string;
+  label: string;
+  kind: CaptionKind;
+  is_default: ColumnType<number | boolean, number | boolean, number | boolean>;
+  closed_captions: ColumnType<number | boolean, number | boolean, number | boolean>;
+  source: CaptionSource;
+  cue_count: number;
+  bytes: number;
+  vtt: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Tables {
   videos: VideosTable;
   jobs: JobsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  captions: CaptionsTable;
 }
 
 export type VideoRow = Selectable<VideosTable>;
@@ -165,6 +201,15 @@ export function toJob(r: JobRow): StoreJobRecord {
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
     createdAt: iso(r.created_at), startedAt: isoOrNull(r.started_at), finishedAt: isoOrNull(r.finished_at),
     pid: r.pid, fence: r.fence,
+  };
+}
+
+export function toCaption(r: Omit<Selectable<CaptionsTable>, 'vtt'>): CaptionRecord {
+  return {
+    id: r.id, videoId: r.video_id, lang: r.lang, label: r.label, kind: r.kind,
+    isDefault: r.is_default === true || r.is_default === 1, closedCaptions: r.closed_captions === true || r.closed_captions === 1,
+    source: r.source, cueCount: r.cue_count, bytes: r.bytes,
+    createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
   };
 }
 

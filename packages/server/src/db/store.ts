@@ -8,6 +8,7 @@
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction, type Updateable } from 'kysely';
 import { openPgPool, openSqlite, parseDatabaseTarget, type Dialect, type PoolOptions } from './engines.js';
 import { migrate, migrateSqlite } from './migrate.js';
+import { CaptionQueries } from './caption-queries.js';
 import { LATEST_VERSION } from './migrations.js';
 import type { VideoOutbox } from './video-outbox.js';
 import { WebhookDeliveries, insertDeliveries } from './webhook-deliveries.js';
@@ -15,6 +16,8 @@ import { boolValue, toJob, toVideo, type JobState, type StoreJobRecord, type Tab
 
 export type { VideoOutbox, VideoTransition } from './video-outbox.js';
 export type { DeliveryOutcome, DeliveryQuery, DeliveryState, NewWebhookDelivery, WebhookDeliveryRecord } from './webhook-deliveries.js';
+export type { CaptionInsert, CaptionPatch, NewCaption } from './caption-queries.js';
+export type { CaptionKind, CaptionRecord, CaptionSource } from './store-rows.js';
 export type { JobRecord, JobState, RenditionInfo, StoreJobRecord, VideoPatch, VideoRecord, VideoStatus } from './store-rows.js';
 
 /** What a worker holds after a claim: its writes are accepted while the job still carries this fence. */
@@ -52,12 +55,15 @@ export class Store {
   /** The webhook outbox table: claims, settling, the delivery log. */
   readonly webhooks: WebhookDeliveries;
   #outbox: VideoOutbox | undefined;
+  /** Text tracks (migration 5). */
+  readonly captions: CaptionQueries;
 
   private constructor(
     readonly dialect: Dialect,
     private readonly db: Kysely<Tables>,
   ) {
     this.webhooks = new WebhookDeliveries(dialect, db);
+    this.captions = new CaptionQueries(db, dialect);
   }
 
   /** From now on every video write adds the outbox's rows in its own transaction. */
@@ -147,6 +153,7 @@ export class Store {
     await this.#changing(async (trx, report) => {
       // Jobs first, then the video: the lock order of updateVideoForJob (job row, then video row), so the two never deadlock.
       await trx.deleteFrom('jobs').where('video_id', '=', id).execute();
+      await trx.deleteFrom('captions').where('video_id', '=', id).execute();
       const before = this.#outbox ? await this.#lockedVideo(trx, id) : undefined;
       await trx.deleteFrom('videos').where('id', '=', id).execute();
       if (before) await report(before, undefined);

@@ -116,6 +116,16 @@ export class MediaStore {
     }
   }
 
+  /** Publishes a small text file (caption tracks and their playlists) under the video's media folder. */
+  async writeText(id: string, relative: string, text: string, contentType: string): Promise<void> {
+    await this.storage.put(mediaKey(id, relative), Buffer.from(text, 'utf8'), { contentType });
+  }
+
+  /** Does a published file exist? */
+  async exists(id: string, relative: string): Promise<boolean> {
+    return (await this.storage.stat(mediaKey(id, relative))) !== undefined;
+  }
+
   /** Everything of a video: original (and tus's info beside it), derived media, cached copies. */
   async deleteVideo(id: string): Promise<void> {
     await Promise.all([

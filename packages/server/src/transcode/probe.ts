@@ -29,6 +29,27 @@ export interface ProbeResult {
   frameRate: number;
   /** Absolute index of the chosen video stream (for `-map 0:<index>`). */
   videoStreamIndex: number;
+  /** Every subtitle stream, text or bitmap, in file order (captions are extracted from the text ones). */
+  subtitles: SubtitleStream[];
+  /**
+   * Seconds from the file's start to the chosen video stream's first frame.
+   * The fMP4 renditions start that frame at 0, so times read from the
+   * original (embedded subtitles) are shifted back by this much.
+   */
+  videoStartOffset?: number;
+}
+
+export interface SubtitleStream {
+  /** Absolute stream index (for `-map 0:<index>`). */
+  index: number;
+  /** ffmpeg's codec name: mov_text, subrip, ass, ssa, webvtt, text…; hdmv_pgs_subtitle, dvd_subtitle… are bitmaps. */
+  codec: string;
+  /** The `language` tag (ISO 639-2 in MKV and MP4), if any. */
+  language?: string;
+  /** The `title` tag, if any. */
+  title?: string;
+  /** The default disposition. */
+  isDefault: boolean;
 }
 
 const PROBE_TIMEOUT_MS = 60_000;
@@ -46,8 +67,8 @@ interface RawStream {
   r_frame_rate?: string;
   start_time?: string;
   duration?: string;
-  disposition?: { attached_pic?: number };
-  tags?: { rotate?: string };
+  disposition?: { attached_pic?: number; default?: number };
+  tags?: { rotate?: string; language?: string; title?: string };
   side_data_list?: Array<{ rotation?: number }>;
 }
 interface RawProbe {
@@ -144,6 +165,12 @@ function interpret(raw: RawProbe): ProbeResult {
     videoCodec: video.codec_name ?? 'unknown',
     frameRate: ratio(video.avg_frame_rate) || ratio(video.r_frame_rate) || 30,
     videoStreamIndex: video.index ?? 0,
+    videoStartOffset: Math.max(0, (Number(video.start_time) || 0) - (Number(raw.format?.start_time) || 0)),
+    subtitles: streams.filter((s) => s.codec_type === 'subtitle' && typeof s.index === 'number').map((s) => ({
+      index: s.index!, codec: s.codec_name ?? 'unknown',
+      ...(s.tags?.language ? { language: s.tags.language } : {}), ...(s.tags?.title ? { title: s.tags.title } : {}),
+      isDefault: s.disposition?.default === 1,
+    })),
   };
 }
 

@@ -16,6 +16,9 @@ import type { Metrics } from '../metrics/metrics.js';
 import { SluiceError, isSluiceError } from '../errors.js';
 import { JobCancelledError, JobOwnershipLostError, QueueClosingError, type JobContext, type JobHandler } from '../queue/queue-engine.js';
 import type { MediaStore } from '../storage/media-store.js';
+import { addEmbeddedTracks, prepareCaptions } from '../captions/caption-processing.js';
+import type { CaptionDeps } from '../captions/caption-service.js';
+import { extractTextSubtitles } from './extract-subtitles.js';
 import { processVideo, type ProcessOptions, type ProcessResult } from './pipeline.js';
 import { redactPaths } from './redact-paths.js';
 import { limitsFor } from './work-limits.js';
@@ -73,6 +76,11 @@ class VideoRun {
     return write;
   }
 
+  #captionDeps(): CaptionDeps {
+    const { config, store, media, log } = this.deps;
+    return { store, media, log, segmentSeconds: config.segmentSeconds, changed: this.deps.changed };
+  }
+
   async run(): Promise<void> {
     const { config, store, media, log } = this.deps;
     const id = this.job.videoId;
@@ -97,6 +105,8 @@ class VideoRun {
         }
       };
       const video = await store.getVideo(id);
+      // Once the duration is stored: caption tracks get their segments (the media folder was emptied).
+      let captions: Promise<void> = Promise.resolve();
       const result = await (this.deps.process ?? processVideo)({
         input: original.path,
         outDir: media.outDir(id),
@@ -107,10 +117,12 @@ class VideoRun {
         stallSeconds: config.stallSeconds,
         limits: limitsFor(config, video?.maxDuration),
         signal,
-        onProbe: (p, ladder) => void this.#update({
-          duration: p.duration, width: p.width, height: p.height,
-          renditions: ladder.map((r) => ({ name: r.name, width: r.width, height: r.height, bandwidth: r.bandwidth })),
-        }),
+        onProbe: (p, ladder) => {
+          captions = this.#update({
+            duration: p.duration, width: p.width, height: p.height,
+            renditions: ladder.map((r) => ({ name: r.name, width: r.width, height: r.height, bandwidth: r.bandwidth })),
+          }).then(async (ok) => { if (ok) await prepareCaptions(this.#captionDeps(), id); });
+        },
         onProgress: (fraction) => {
           this.deps.onProgress?.(id, fraction);
           void this.#update({ progress: fraction });
@@ -119,6 +131,11 @@ class VideoRun {
         onPlayable: () => { sawPlayable = true; void publish(); },
       });
       await publish(); // the last segments, ENDLIST, MP4, poster, storyboard
+      await captions;
+      if (result.probe.subtitles.length > 0 && !signal.aborted && (await this.job.stillOwner())) {
+        const extracted = await extractTextSubtitles({ input: original.path, probe: result.probe, ffmpegPath: config.ffmpegPath, signal, log });
+        await addEmbeddedTracks(this.#captionDeps(), id, extracted.map((e) => ({ bytes: e.bytes, language: e.stream.language, title: e.stream.title, isDefault: e.stream.isDefault })), result.probe.videoStartOffset);
+      }
       if (publishError) throw new SluiceError('SLUICE_ERR_STORAGE_FAILED', `Publishing the renditions to storage failed: ${publishError instanceof Error ? publishError.message : String(publishError)}`, { cause: publishError });
       await this.#writes;
       // The last word is the owner's only: a worker that lost the job must not mark it ready.

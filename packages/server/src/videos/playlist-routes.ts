@@ -17,7 +17,9 @@ import type { PlaylistKind } from '../metrics/labels.js';
 import type { Services } from '../services.js';
 import { findVideo } from './video-routes.js';
 import { baseUrl, mediaTtlFor, mediaUrl, playbackTokenFor } from './status-document.js';
-import { HLS_DIR, MASTER, MASTER_NAME, STORYBOARD_VTT, playlistFile } from '../storage/media-keys.js';
+import { CAPTIONS_DIR, HLS_DIR, MASTER, MASTER_NAME, STORYBOARD_VTT, captionPlaylist, playlistFile } from '../storage/media-keys.js';
+import { publishedTracks } from '../captions/caption-service.js';
+import { addSubtitleGroup, trackIdOfPlaylist } from '../captions/hls-subtitles.js';
 
 const RENDITION = /^[a-z0-9_-]{1,32}$/i;
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:|^\//i;
@@ -75,8 +77,16 @@ export function registerPlaylistRoutes(s: Services): void {
     if (file === MASTER_NAME) {
       // Variant playlists are fetched from this same route, carrying the same token (and expiry flag).
       const query = `token=${token}${linear ? '&expiry=linear' : ''}`;
-      const text = await s.media.readText(video.id, MASTER);
+      // Caption tracks join per request: only those whose subtitle playlist is published.
+      const text = addSubtitleGroup(await s.media.readText(video.id, MASTER), await publishedTracks(s, video.id));
       return send(reply, 'application/vnd.apple.mpegurl', rewritePlaylistUris(text, (uri) => (ABSOLUTE.test(uri) ? uri : `${uri}${uri.includes('?') ? '&' : '?'}${query}`)));
+    }
+    const trackId = trackIdOfPlaylist(file);
+    if (trackId !== undefined) {
+      if (!(await s.store.captions.get(video.id, trackId))) throw new SluiceError('SLUICE_ERR_CAPTIONS_NOT_FOUND');
+      const text = await s.media.readText(video.id, captionPlaylist(trackId));
+      const offsets = linear ? linearPlaylistTimes(text) : undefined;
+      return send(reply, 'application/vnd.apple.mpegurl', await rewriteMediaUris(s, req, auth, video.id, text, rewritePlaylistUris, `${CAPTIONS_DIR}/`, offsets));
     }
     const m = /^(.+)\.m3u8$/.exec(file);
     if (!m || !RENDITION.test(m[1]!)) throw new SluiceError('SLUICE_ERR_VIDEO_NOT_FOUND', 'No such rendition.');

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { StatusDocument } from '@sluice/protocol';
 import type { SluiceConfig } from '../config.js';
-import type { VideoRecord } from '../db/store.js';
+import type { Store, VideoRecord } from '../db/store.js';
 import type { UrlSigner } from '../signing/url-signer.js';
 import type { LocalLayout } from '../storage/local-layout.js';
 import { MASTER, MP4, POSTER, STORYBOARD_VTT, mediaKey } from '../storage/media-keys.js';
@@ -14,6 +14,7 @@ import type { MediaStore } from '../storage/media-store.js';
 import { contentTypeFor } from '../storage/content-types.js';
 import { type Authenticated, mintToken } from '../auth/tokens.js';
 import { thumbnailPath } from '../thumbnails/thumbnail-url.js';
+import { captionTracks } from '../captions/caption-links.js';
 
 export type { StatusDocument };
 
@@ -23,6 +24,7 @@ export interface LinkContext {
   signer: UrlSigner;
   layout: LocalLayout;
   media: MediaStore;
+  store: Store;
 }
 
 /** Absolute base URL for links: SLUICE_PUBLIC_URL, else the request's own origin. */
@@ -78,7 +80,7 @@ export async function mediaUrl(ctx: LinkContext, origin: string, videoId: string
 /** The status document without links or tokens (what a webhook event carries as `data`). */
 export function statusFields(v: VideoRecord): StatusDocument {
   const doc: StatusDocument = {
-    id: v.id, status: v.status, progress: v.status === 'ready' ? 1 : v.progress, playable: v.playable, title: v.title, renditions: v.renditions,
+    id: v.id, status: v.status, progress: v.status === 'ready' ? 1 : v.progress, playable: v.playable, title: v.title, renditions: v.renditions, captions: [],
   };
   if (v.error) doc.error = v.error;
   if (v.duration !== null) doc.duration = v.duration;
@@ -89,13 +91,15 @@ export function statusFields(v: VideoRecord): StatusDocument {
 
 export async function buildStatusDocument(ctx: LinkContext, req: FastifyRequest, auth: Authenticated, v: VideoRecord): Promise<StatusDocument> {
   const doc = statusFields(v);
-  if (!v.playable) return doc;
   const origin = baseUrl(ctx.config, req);
+  // One expiry for every signed URL of the document (the `expiresAt` of a ready video).
+  const exp = Math.floor(Date.now() / 1000) + mediaTtlFor(ctx.config, auth);
+  doc.captions = await captionTracks(ctx, origin, await ctx.store.captions.list(v.id), exp);
+  if (!v.playable) return doc;
   const token = encodeURIComponent(playbackTokenFor(ctx, auth, v.id));
   doc.hls = `${origin}/api/videos/${v.id}/${MASTER}?token=${token}`;
   doc.thumbnail = `${origin}${thumbnailPath(v.id, 'jpg')}?token=${token}`;
   if (v.status === 'ready') {
-    const exp = Math.floor(Date.now() / 1000) + mediaTtlFor(ctx.config, auth);
     [doc.mp4, doc.poster] = await Promise.all([mediaUrl(ctx, origin, v.id, MP4, exp), mediaUrl(ctx, origin, v.id, POSTER, exp)]);
     doc.storyboard = `${origin}/api/videos/${v.id}/${STORYBOARD_VTT}?token=${token}`;
     doc.expiresAt = new Date(exp * 1000).toISOString();

@@ -266,6 +266,36 @@ export function describeStoreContract(name: string, start: () => Promise<StoreEn
       assert.deepEqual(results.map((r) => r.ok), [false, true]);
     });
 
+    test('captions: insert, list in order, one default at most, replace, limit, delete by source, text apart; deleteVideo takes them along', async () => {
+      const { store } = await engine.fresh();
+      await video(store, 'cv');
+      const base = { videoId: 'cv', lang: 'en', label: 'English', kind: 'subtitles' as const, isDefault: false, closedCaptions: false, source: 'upload' as const, cueCount: 2, bytes: 40, vtt: 'WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHé ✓\n' };
+      const a = await store.captions.insert({ ...base, id: 'a'.repeat(16), isDefault: true }, 3);
+      assert.ok(a.ok);
+      assert.deepEqual({ ...a.value, createdAt: 'x', updatedAt: 'x' }, { id: 'a'.repeat(16), videoId: 'cv', lang: 'en', label: 'English', kind: 'subtitles', isDefault: true, closedCaptions: false, source: 'upload', cueCount: 2, bytes: 40, createdAt: 'x', updatedAt: 'x' });
+      assert.match(a.value.createdAt, ISO);
+      await tick();
+      const b = await store.captions.insert({ ...base, id: 'b'.repeat(16), lang: 'fr', label: 'Français', kind: 'captions', closedCaptions: true, isDefault: true, source: 'embedded' }, 3);
+      assert.ok(b.ok);
+      assert.deepEqual((await store.captions.list('cv')).map((c) => [c.id[0], c.isDefault, c.closedCaptions, c.kind]), [['a', false, false, 'subtitles'], ['b', true, true, 'captions']], 'a new default takes the flag');
+      assert.equal(await store.captions.text('cv', 'a'.repeat(16)), base.vtt);
+      await tick();
+      assert.ok((await store.captions.insert({ ...base, id: 'c'.repeat(16) }, 3)).ok);
+      assert.deepEqual(await store.captions.insert({ ...base, id: 'd'.repeat(16) }, 3), { ok: false, reason: 'limit' });
+      assert.deepEqual(await store.captions.insert({ ...base, id: 'e'.repeat(16), videoId: 'gone' }, 3), { ok: false, reason: 'no-video' });
+      const replaced = await store.captions.replace('cv', 'a'.repeat(16), { lang: 'de', label: 'Deutsch', kind: 'captions', isDefault: true, closedCaptions: true, cueCount: 1, bytes: 9, vtt: 'WEBVTT\n' });
+      assert.deepEqual([replaced?.lang, replaced?.isDefault, replaced?.cueCount], ['de', true, 1]);
+      assert.deepEqual((await store.captions.list('cv')).filter((c) => c.isDefault).map((c) => c.id[0]), ['a']);
+      assert.equal(await store.captions.text('cv', 'a'.repeat(16)), 'WEBVTT\n');
+      assert.equal(await store.captions.replace('cv', 'z'.repeat(16), { ...base, lang: 'x' }), undefined);
+      assert.equal(await store.captions.get('other', 'a'.repeat(16)), undefined, 'a track is found only under its video');
+      assert.deepEqual(await store.captions.deleteBySource('cv', 'embedded'), ['b'.repeat(16)]);
+      assert.equal(await store.captions.delete('cv', 'c'.repeat(16)), true);
+      assert.equal(await store.captions.delete('cv', 'c'.repeat(16)), false);
+      await store.deleteVideo('cv');
+      assert.deepEqual(await store.captions.list('cv'), []);
+    });
+
     test('migrate() on a current database applies nothing and reports the latest version', async () => {
       const { target, store } = await engine.fresh();
       assert.equal(await store.schemaVersion(), LATEST_VERSION);

@@ -4,7 +4,7 @@ import { planLadder, type Rendition } from '../../src/transcode/ladder.js';
 import type { ProbeResult } from '../../src/transcode/probe.js';
 
 const src = (width: number, height: number, extra: Partial<ProbeResult> = {}): ProbeResult => ({
-  duration: 10, format: 'mov', width, height, codedWidth: width, codedHeight: height, rotation: 0, hasAudio: true, videoCodec: 'h264', frameRate: 30, videoStreamIndex: 0, ...extra,
+  duration: 10, format: 'mov', width, height, codedWidth: width, codedHeight: height, rotation: 0, hasAudio: true, videoCodec: 'h264', frameRate: 30, videoStreamIndex: 0, subtitles: [], ...extra,
 });
 const sizes = (l: Rendition[]): string[] => l.map((r) => `${r.name}=${r.width}x${r.height}`);
 

@@ -6,7 +6,7 @@ import { checkWorkLimits, formatSeconds, limitsFor } from '../../src/transcode/w
 
 const probed = (extra: Partial<ProbeResult>): ProbeResult => ({
   duration: 10, format: 'mov', width: 1920, height: 1080, codedWidth: 1920, codedHeight: 1080,
-  rotation: 0, hasAudio: true, videoCodec: 'h264', frameRate: 30, videoStreamIndex: 0, ...extra,
+  rotation: 0, hasAudio: true, videoCodec: 'h264', frameRate: 30, videoStreamIndex: 0, subtitles: [], ...extra,
 });
 const server = { maxDurationSeconds: 12 * 3600, maxPixelRate: 3840 * 2160 * 60 };
 
