@@ -16,6 +16,6 @@ export type { JobQueueStatus } from './transcode/jobs.js';
 export { signedThumbnailUrl, thumbnailPath } from './thumbnails/thumbnail-url.js';
 export type { ThumbnailFormat, ThumbnailQuery } from './thumbnails/thumbnail-params.js';
 export { signWebhookPayload, verifyWebhookSignature, SIGNATURE_HEADER, type VerifyWebhookOptions } from './webhooks/signature.js';
-export { VIDEO_EVENT_TYPES, type VideoEventType, type WebhookEventType } from './webhooks/event-types.js';
+export { CAPTION_EVENT_TYPES, VIDEO_EVENT_TYPES, type CaptionEventType, type VideoEventType, type WebhookEventType } from './webhooks/event-types.js';
 export type { WebhookEvent } from './webhooks/event-body.js';
 export type { DeliveryResult } from './webhooks/dispatcher.js';

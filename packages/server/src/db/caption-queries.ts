@@ -2,8 +2,9 @@
  * The captions table (migration 5), for the Store: text tracks of a video,
  * at most one of them `default`. Every query once, for both engines.
  */
-import type { Kysely, Updateable } from 'kysely';
+import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { Dialect } from './engines.js';
+import type { CaptionTransition } from './video-outbox.js';
 import { boolValue, toCaption, type CaptionKind, type CaptionRecord, type CaptionSource, type CaptionsTable, type Tables } from './store-rows.js';
 
 /** Every column but the text. */
@@ -28,10 +29,14 @@ export type CaptionPatch = Omit<NewCaption, 'id' | 'videoId' | 'source'>;
 /** Why an insert was refused: the video is gone, or already has `limit` tracks. */
 export type CaptionInsert = { ok: true; value: CaptionRecord } | { ok: false; reason: 'no-video' | 'limit' };
 
+/** Runs a write in one transaction; each change it reports adds its webhook outbox rows there (Store). */
+export type TrackWrites = <T>(write: (trx: Transaction<Tables>, report: (t: CaptionTransition) => Promise<void>) => Promise<T>) => Promise<T>;
+
 export class CaptionQueries {
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly dialect: Dialect,
+    private readonly changing: TrackWrites,
   ) {}
 
   /** In the order they were added. */
@@ -55,7 +60,7 @@ export class CaptionQueries {
    * a default track takes the flag from the others, in the same transaction.
    */
   async insert(c: NewCaption, limit: number): Promise<CaptionInsert> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.changing(async (trx, report) => {
       // PostgreSQL: the video row is locked so that concurrent adds count one after the other (SQLite holds the write lock).
       const video = await trx.selectFrom('videos').select('id').where('id', '=', c.videoId)
         .$if(this.dialect === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
@@ -69,32 +74,42 @@ export class CaptionQueries {
         is_default: boolValue(this.dialect, c.isDefault), closed_captions: boolValue(this.dialect, c.closedCaptions),
         source: c.source, cue_count: c.cueCount, bytes: c.bytes, vtt: c.vtt, created_at: t, updated_at: t,
       }).returning(COLUMNS).executeTakeFirstOrThrow();
-      return { ok: true as const, value: toCaption(row) };
+      const track = toCaption(row);
+      await report({ change: 'created', track });
+      return { ok: true as const, value: track };
     });
   }
 
   /** Replaces a track's text and fields; undefined when there is no such track. */
   async replace(videoId: string, id: string, p: CaptionPatch): Promise<CaptionRecord | undefined> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.changing(async (trx, report) => {
       if (p.isDefault) await trx.updateTable('captions').set({ is_default: boolValue(this.dialect, false) }).where('video_id', '=', videoId).where('id', '!=', id).execute();
       const set: Updateable<CaptionsTable> = {
         lang: p.lang, label: p.label, kind: p.kind, is_default: boolValue(this.dialect, p.isDefault), closed_captions: boolValue(this.dialect, p.closedCaptions),
         cue_count: p.cueCount, bytes: p.bytes, vtt: p.vtt, updated_at: new Date().toISOString(),
       };
       const row = await trx.updateTable('captions').set(set).where('video_id', '=', videoId).where('id', '=', id).returning(COLUMNS).executeTakeFirst();
-      return row && toCaption(row);
+      const track = row && toCaption(row);
+      if (track) await report({ change: 'updated', track });
+      return track;
     });
   }
 
   /** True when a track was deleted. */
   async delete(videoId: string, id: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('captions').where('video_id', '=', videoId).where('id', '=', id).executeTakeFirst();
-    return Number(r.numDeletedRows) === 1;
+    return this.changing(async (trx, report) => {
+      const row = await trx.deleteFrom('captions').where('video_id', '=', videoId).where('id', '=', id).returning(COLUMNS).executeTakeFirst();
+      if (row) await report({ change: 'deleted', track: toCaption(row) });
+      return row !== undefined;
+    });
   }
 
   /** Deletes a video's tracks of one source (reprocessing replaces `embedded` ones); returns their ids. */
   async deleteBySource(videoId: string, source: CaptionSource): Promise<string[]> {
-    const rows = await this.db.deleteFrom('captions').where('video_id', '=', videoId).where('source', '=', source).returning('id').execute();
-    return rows.map((r) => r.id);
+    return this.changing(async (trx, report) => {
+      const rows = await trx.deleteFrom('captions').where('video_id', '=', videoId).where('source', '=', source).returning(COLUMNS).execute();
+      for (const row of rows) await report({ change: 'deleted', track: toCaption(row) });
+      return rows.map((r) => r.id);
+    });
   }
 }

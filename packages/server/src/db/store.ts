@@ -10,11 +10,11 @@ import { openPgPool, openSqlite, parseDatabaseTarget, type Dialect, type PoolOpt
 import { migrate, migrateSqlite } from './migrate.js';
 import { CaptionQueries } from './caption-queries.js';
 import { LATEST_VERSION } from './migrations.js';
-import type { VideoOutbox } from './video-outbox.js';
-import { WebhookDeliveries, insertDeliveries } from './webhook-deliveries.js';
+import type { CaptionTransition, VideoOutbox } from './video-outbox.js';
+import { WebhookDeliveries, insertDeliveries, type NewWebhookDelivery } from './webhook-deliveries.js';
 import { boolValue, toJob, toVideo, type JobState, type StoreJobRecord, type Tables, type VideoPatch, type VideoRecord, type VideoStatus, type VideosTable } from './store-rows.js';
 
-export type { VideoOutbox, VideoTransition } from './video-outbox.js';
+export type { CaptionTransition, VideoOutbox, VideoTransition } from './video-outbox.js';
 export type { DeliveryOutcome, DeliveryQuery, DeliveryState, NewWebhookDelivery, WebhookDeliveryRecord } from './webhook-deliveries.js';
 export type { CaptionInsert, CaptionPatch, NewCaption } from './caption-queries.js';
 export type { CaptionKind, CaptionRecord, CaptionSource } from './store-rows.js';
@@ -63,7 +63,7 @@ export class Store {
     private readonly db: Kysely<Tables>,
   ) {
     this.webhooks = new WebhookDeliveries(dialect, db);
-    this.captions = new CaptionQueries(db, dialect);
+    this.captions = new CaptionQueries(db, dialect, (write) => this.#outboxed((o, t: CaptionTransition) => o.captionDeliveriesFor(t), write));
   }
 
   /** From now on every video write adds the outbox's rows in its own transaction. */
@@ -269,10 +269,16 @@ export class Store {
    * commit. Without an outbox this is a plain transaction.
    */
   async #changing<T>(write: (trx: Transaction<Tables>, report: Report) => Promise<T>): Promise<T> {
+    return this.#outboxed((o, t: { before: VideoRecord | undefined; after: VideoRecord | undefined }) => o.deliveriesFor(t),
+      (trx, report) => write(trx, (before, after) => report({ before, after })));
+  }
+
+  /** Runs a write in one transaction with the outbox rows its reported changes cause; wakes the outbox after the commit. */
+  async #outboxed<T, C>(rowsFor: (outbox: VideoOutbox, change: C) => NewWebhookDelivery[], write: (trx: Transaction<Tables>, report: (change: C) => Promise<void>) => Promise<T>): Promise<T> {
     const outbox = this.#outbox;
     let inserted = 0;
-    const result = await this.db.transaction().execute((trx) => write(trx, async (before, after) => {
-      const rows = outbox?.deliveriesFor({ before, after }) ?? [];
+    const result = await this.db.transaction().execute((trx) => write(trx, async (change) => {
+      const rows = outbox ? rowsFor(outbox, change) : [];
       await insertDeliveries(trx, rows);
       inserted += rows.length;
     }));

@@ -1,16 +1,22 @@
 /**
  * Every webhook event type, in one place, and which change of a video row
- * causes which. Another branch adds `captions.created/updated/deleted` here.
+ * causes which.
  */
-import type { VideoTransition } from '../db/store.js';
+import type { CaptionTransition, VideoTransition } from '../db/store.js';
 
 export const VIDEO_EVENT_TYPES = ['video.created', 'video.playable', 'video.ready', 'video.failed', 'video.deleted'] as const;
 
 /** Sent only by `sluice webhooks test`, never stored. */
 export const TEST_EVENT_TYPE = 'webhook.test';
 
+/** A caption track was added (uploaded, or extracted from the original), replaced, or deleted. */
+export const CAPTION_EVENT_TYPES = ['captions.created', 'captions.updated', 'captions.deleted'] as const;
+
 export type VideoEventType = (typeof VIDEO_EVENT_TYPES)[number];
-export type WebhookEventType = VideoEventType | typeof TEST_EVENT_TYPE;
+export type CaptionEventType = (typeof CAPTION_EVENT_TYPES)[number];
+export type WebhookEventType = VideoEventType | CaptionEventType | typeof TEST_EVENT_TYPE;
+
+export const captionEventFor = ({ change }: CaptionTransition): CaptionEventType => `captions.${change}`;
 
 /** The events one video row change causes, in the order a receiver gets them. */
 export function eventsFor({ before, after }: VideoTransition): VideoEventType[] {

@@ -5,10 +5,10 @@
  * them in the transaction of the change itself: a status change and its
  * events commit together or not at all.
  */
-import type { NewWebhookDelivery, VideoOutbox, VideoPatch, VideoTransition } from '../db/store.js';
+import type { CaptionTransition, NewWebhookDelivery, VideoOutbox, VideoPatch, VideoTransition } from '../db/store.js';
 import { statusFields } from '../videos/status-document.js';
 import { eventBody } from './event-body.js';
-import { eventsFor } from './event-types.js';
+import { captionEventFor, eventsFor, type WebhookEventType } from './event-types.js';
 
 export interface WebhookOutboxOptions {
   urls: readonly string[];
@@ -25,13 +25,22 @@ export class WebhookOutbox implements VideoOutbox {
   deliveriesFor(t: VideoTransition): NewWebhookDelivery[] {
     const video = t.after ?? t.before;
     if (!video || this.o.urls.length === 0) return [];
-    const rows: NewWebhookDelivery[] = [];
+    // `captions` carries signed URLs in the status document: events name tracks through captions.* instead.
+    const { captions: _links, ...data } = statusFields(video);
+    return eventsFor(t).flatMap((type) => this.#rows(video.id, type, data));
+  }
+
+  captionDeliveriesFor(t: CaptionTransition): NewWebhookDelivery[] {
+    if (this.o.urls.length === 0) return [];
+    const { id, videoId, lang, label, kind, isDefault, closedCaptions, source } = t.track;
+    return this.#rows(videoId, captionEventFor(t), { videoId, track: { id, lang, label, kind, default: isDefault, closedCaptions, source } });
+  }
+
+  /** One row per endpoint for one event, its body made once. */
+  #rows(videoId: string, type: WebhookEventType, data: unknown): NewWebhookDelivery[] {
     const giveUpAt = new Date(Date.now() + this.o.giveUpMs).toISOString();
-    for (const type of eventsFor(t)) {
-      const { id, body } = eventBody(type, statusFields(video));
-      for (const endpoint of this.o.urls) rows.push({ eventId: id, endpoint, videoId: video.id, type, body, giveUpAt });
-    }
-    return rows;
+    const { id, body } = eventBody(type, data);
+    return this.o.urls.map((endpoint) => ({ eventId: id, endpoint, videoId, type, body, giveUpAt }));
   }
 
   committed(): void {

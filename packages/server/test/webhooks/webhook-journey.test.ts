@@ -151,3 +151,32 @@ test('sluice webhooks test <url>: one signed webhook.test event; exit 0 on 2xx, 
   }
   await assert.rejects(run(process.execPath, ['--import', 'tsx', CLI, 'webhooks', 'test', receiver.url], { env: { ...env, SLUICE_WEBHOOK_SECRET: '' } }), /SLUICE_WEBHOOK_SECRET is not set/);
 });
+
+test('caption tracks: captions.created, captions.updated, captions.deleted, each with the track and no links; video events carry no captions', async () => {
+  const { id, token } = await upload('tiny-2s.mp4');
+  await waitSettled(t.url, id, token);
+  const admin = { authorization: `Bearer ${t.token({ aud: 'admin' })}`, 'content-type': 'application/json' };
+  const base = `${t.url}/api/videos/${id}/captions`;
+  const added = await fetch(base, { method: 'POST', headers: admin, body: JSON.stringify({ lang: 'en', label: 'English', text: 'WEBVTT\n\n00:00.500 --> 00:01.500\nHello\n' }) });
+  assert.equal(added.status, 201, await added.clone().text());
+  const track = (await added.json()) as { id: string };
+  const replaced = await fetch(`${base}/${track.id}`, { method: 'PUT', headers: admin, body: JSON.stringify({ lang: 'en', label: 'English (SDH)', closedCaptions: true, kind: 'captions', text: 'WEBVTT\n\n00:00.500 --> 00:01.500\n[music] Hello\n' }) });
+  assert.equal(replaced.status, 200, await replaced.clone().text());
+  const removed = await fetch(`${base}/${track.id}`, { method: 'DELETE', headers: { authorization: admin.authorization } });
+  assert.equal(removed.status, 204);
+  const captionTypes = (): string[] => receiver.received.filter((r) => r.type.startsWith('captions.') && (r.event.data as { videoId?: string }).videoId === id).map((r) => r.type);
+  await receiver.waitFor('captions.deleted', () => captionTypes().includes('captions.deleted'));
+  assert.deepEqual(captionTypes(), ['captions.created', 'captions.updated', 'captions.deleted']);
+  const mine = receiver.received.filter((r) => r.type.startsWith('captions.') && (r.event.data as { videoId?: string }).videoId === id);
+  assert.ok(mine.every((r) => r.verified));
+  assert.deepEqual(mine.map((r) => r.event.data), [
+    { videoId: id, track: { id: track.id, lang: 'en', label: 'English', kind: 'subtitles', default: false, closedCaptions: false, source: 'upload' } },
+    { videoId: id, track: { id: track.id, lang: 'en', label: 'English (SDH)', kind: 'captions', default: false, closedCaptions: true, source: 'upload' } },
+    { videoId: id, track: { id: track.id, lang: 'en', label: 'English (SDH)', kind: 'captions', default: false, closedCaptions: true, source: 'upload' } },
+  ]);
+  assert.ok(!mine.some((r) => r.body.includes('token=') || r.body.includes('sig=')), 'no signed URL in caption events');
+  const ready = receiver.received.find((r) => r.type === 'video.ready' && r.event.data.id === id)!;
+  assert.ok(!('captions' in ready.event.data), 'video events leave the signed caption links out');
+  const logged = await deliveries(`video=${id}`);
+  assert.deepEqual(logged.filter((d) => d.type.startsWith('captions.')).map((d) => [d.type, d.state]), [['captions.deleted', 'delivered'], ['captions.updated', 'delivered'], ['captions.created', 'delivered']]);
+});
