@@ -15,6 +15,7 @@ import { linearPlaylistTimes, rewritePlaylistUris, rewriteVttUris } from '../del
 import { SluiceError } from '../errors.js';
 import type { Services } from '../services.js';
 import { findVideo } from './video-routes.js';
+import { hlsSchema, storyboardSchema } from './video-schemas.js';
 import { baseUrl, mediaTtlFor, mediaUrl, playbackTokenFor } from './status-document.js';
 import { HLS_DIR, MASTER, MASTER_NAME, STORYBOARD_VTT, playlistFile } from '../storage/media-keys.js';
 
@@ -61,7 +62,7 @@ export function registerPlaylistRoutes(s: Services): void {
     return { auth, video };
   };
 
-  app.get('/api/videos/:id/hls/:file', async (req, reply) => {
+  app.get('/api/videos/:id/hls/:file', { schema: hlsSchema }, async (req, reply) => {
     const { auth, video } = await guard(req);
     const file = (req.params as { file: string }).file;
     const token = encodeURIComponent(playbackTokenFor(s, auth, video.id));
@@ -79,7 +80,7 @@ export function registerPlaylistRoutes(s: Services): void {
     return send(reply, 'application/vnd.apple.mpegurl', await rewriteMediaUris(s, req, auth, video.id, text, rewritePlaylistUris, `${HLS_DIR}/`, offsets));
   });
 
-  app.get(`/api/videos/:id/${STORYBOARD_VTT}`, async (req, reply) => {
+  app.get(`/api/videos/:id/${STORYBOARD_VTT}`, { schema: storyboardSchema }, async (req, reply) => {
     const { auth, video } = await guard(req);
     if (video.status !== 'ready') throw new SluiceError('SLUICE_ERR_VIDEO_NOT_READY');
     const text = await s.media.readText(video.id, STORYBOARD_VTT);
