@@ -7,7 +7,8 @@
  * `SLUICE_ERR_TEST_RESPONSE_SCHEMA` carrying the ajv errors (and an error log
  * line), so the test that made the request fails. Hijacked responses (media
  * bytes, SSE, tus) are written raw and not seen here; their errors before the
- * hijack are. Off (the default), nothing here is registered.
+ * hijack are. Hidden routes (demo files, CORS preflight) are not checked.
+ * Off (the default), nothing here is registered.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -70,7 +71,8 @@ export function registerResponseCheck(app: FastifyInstance): void {
     }
     for (const method of [route.method].flat()) {
       routes.push({ method, url: route.url, schema });
-      declared.set(key(method, route.url), byStatus);
+      // Hidden routes (demo files, CORS preflight) are not API; a route without a schema is the completeness test's to catch.
+      if (schema?.hide !== true && byStatus.size > 0) declared.set(key(method, route.url), byStatus);
     }
   });
 
