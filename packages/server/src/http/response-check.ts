@@ -6,10 +6,13 @@
  * or an undeclared content type becomes a loud 500
  * `SLUICE_ERR_TEST_RESPONSE_SCHEMA` carrying the ajv errors (and an error log
  * line), so the test that made the request fails. Hijacked responses (media
- * bytes, SSE, tus) are written raw and not seen here; their errors before the
- * hijack are. Hidden routes (demo files, CORS preflight) are not checked.
- * Off (the default), nothing here is registered.
+ * bytes, SSE, tus) are written raw: only their status is checked (an
+ * undeclared one becomes a 500 with a `Sluice-Test-Response-Schema` header);
+ * their errors before the hijack are checked in full. Hidden routes (demo
+ * files, CORS preflight) are not checked. Off (the default), nothing here is
+ * registered.
  */
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -76,14 +79,37 @@ export function registerResponseCheck(app: FastifyInstance): void {
     }
   });
 
-  app.addHook('onSend', async (req, reply, payload) => {
+  const declaredFor = (req: FastifyRequest): Map<string, Declared> | undefined => {
     const url = req.routeOptions.url;
     // No route matched (404 handler, errors before routing): nothing declared to check against.
-    if (url === undefined) return payload;
-    const byStatus = declared.get(key(req.method, url)) ?? (req.method === 'HEAD' ? declared.get(key('GET', url)) : undefined);
+    if (url === undefined) return undefined;
+    return declared.get(key(req.method, url)) ?? (req.method === 'HEAD' ? declared.get(key('GET', url)) : undefined);
+  };
+  const lookup = (byStatus: Map<string, Declared>, status: string): Declared | undefined => byStatus.get(status) ?? byStatus.get(`${status[0]}xx`);
+
+  // Raw answers (tus, media bytes, SSE) never reach onSend: their status line is checked as it is written.
+  // The body is already on its way, so an undeclared status is turned into a 500 the test sees.
+  app.addHook('onRequest', async (req, reply) => {
+    const byStatus = declaredFor(req);
+    if (!byStatus) return;
+    const res = reply.raw;
+    const writeHead = res.writeHead as (...args: unknown[]) => ServerResponse;
+    (res as { writeHead: (...args: unknown[]) => ServerResponse }).writeHead = function (this: ServerResponse, status: unknown, ...rest: unknown[]): ServerResponse {
+      if (typeof status === 'number' && !lookup(byStatus, String(status))) {
+        req.log.error({ route: req.routeOptions.url, status }, 'response schema check failed: undeclared status on a raw response');
+        process.stderr.write(`${TEST_RESPONSE_SCHEMA_CODE} ${req.method} ${req.url.split('?')[0]} → ${status}: status ${status} is not declared in the route's response schema (raw response)\n`);
+        this.setHeader('sluice-test-response-schema', `status ${status} is not declared`);
+        return writeHead.call(this, 500, ...rest);
+      }
+      return writeHead.call(this, status, ...rest);
+    };
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const byStatus = declaredFor(req);
     if (!byStatus) return payload;
     const status = String(reply.statusCode);
-    const d = byStatus.get(status) ?? byStatus.get(`${status[0]}xx`);
+    const d = lookup(byStatus, status);
     if (!d) return fail(req, reply, payload, `status ${status} is not declared in the route's response schema`);
     if (d.empty || req.method === 'HEAD') return payload;
     const type = String(reply.getHeader('content-type') ?? '').split(';')[0]!.trim();

@@ -126,6 +126,8 @@ export interface RouteDoc {
   querystring?: JsonSchema;
   body?: JsonSchema;
   headers?: JsonSchema;
+  /** Request body content types, when not JSON. */
+  consumes?: string[];
   /** Extra operation fields (`x-…`). */
   extra?: Record<`x-${string}`, unknown>;
 }
@@ -156,6 +158,7 @@ export function routeSchema(doc: RouteDoc): JsonSchema {
     ...(doc.querystring ? { querystring: doc.querystring } : {}),
     ...(doc.body ? { body: doc.body } : {}),
     ...(doc.headers ? { headers: doc.headers } : {}),
+    ...(doc.consumes ? { consumes: doc.consumes } : {}),
     ...doc.extra,
     response,
   };

@@ -96,10 +96,10 @@ export const uploadChunkSchema = routeSchema({
       'content-type': str('`application/offset+octet-stream` (415 otherwise).'),
     },
   },
-  body: { description: 'The bytes.', type: 'string', contentMediaType: 'application/offset+octet-stream' },
+  body: { description: 'The bytes, from Upload-Offset on.', type: 'string', contentMediaType: 'application/offset+octet-stream' },
+  consumes: ['application/offset+octet-stream'],
   errors: [...EXISTING, 'SLUICE_ERR_UPLOAD_OFFSET_MISMATCH', 'SLUICE_ERR_UPLOAD_CONTENT_TYPE', 'SLUICE_ERR_UPLOAD_TOO_LARGE', 'SLUICE_ERR_UPLOAD_DISK_FULL'],
   response: { 204: tusAnswer('Stored.', { 'Upload-Offset': UPLOAD_OFFSET, 'Upload-Expires': UPLOAD_EXPIRES }) },
-  extra: { 'x-request-content-type': 'application/offset+octet-stream' },
 });
 
 export const terminateUploadSchema = routeSchema({

@@ -118,7 +118,8 @@ test('tus endpoints are described as tus 1.0: headers, statuses, offset+octet-st
   const text = JSON.stringify(doc.paths['/api/uploads/{id}']);
   for (const header of ['tus-resumable', 'upload-offset', 'Upload-Offset', 'Upload-Length', 'Upload-Defer-Length', 'Upload-Metadata']) assert.ok(text.includes(header), header);
   assert.ok(JSON.stringify(doc.paths['/api/uploads']).includes('"Location"'));
-  assert.ok(text.includes('application/offset+octet-stream'));
+  const body = (doc.paths['/api/uploads/{id}']!.patch as unknown as { requestBody: { content: Record<string, unknown> } }).requestBody;
+  assert.deepEqual(Object.keys(body.content), ['application/offset+octet-stream']);
   const media = doc.paths['/media/{*}']!.get!;
   for (const status of ['200', '206', '304', '412', '416']) assert.ok(media.responses[status], `/media: ${status}`);
   assert.ok(doc.paths['/api/videos/{id}/events']!.get!.responses['200']!.content?.['text/event-stream']);
@@ -150,6 +151,8 @@ test('the response check turns a response that does not match its schema, or an 
     app.get('/probe/wrong-type', { schema }, async () => ({ n: '1' }));
     app.get('/probe/undeclared-status', { schema }, async (_req, reply) => reply.code(201).send({ n: 1 }));
     app.get('/probe/undeclared-error', { schema }, async () => { throw Object.assign(new Error('x'), { statusCode: 409 }); });
+    app.get('/probe/raw', { schema }, (_req, reply) => { reply.hijack(); reply.raw.writeHead(200, { 'content-type': 'application/json' }).end('{"n":1}'); });
+    app.get('/probe/raw-undeclared', { schema }, (_req, reply) => { reply.hijack(); reply.raw.writeHead(418).end(); });
     const good = await app.inject('/probe/good');
     assert.equal(good.statusCode, 200);
     assert.deepEqual(good.json(), { n: 1 });
@@ -160,6 +163,11 @@ test('the response check turns a response that does not match its schema, or an 
       assert.equal(body.error.code, 'SLUICE_ERR_TEST_RESPONSE_SCHEMA', path);
       assert.match(body.error.message, why, path);
     }
+    // Raw (hijacked) answers: the status line is checked.
+    assert.equal((await app.inject('/probe/raw')).statusCode, 200);
+    const raw = await app.inject('/probe/raw-undeclared');
+    assert.equal(raw.statusCode, 500);
+    assert.equal(raw.headers['sluice-test-response-schema'], 'status 418 is not declared');
     // Fastify's 4xx errors become REQUEST_INVALID's 400, which every route declares (COMMON_ERRORS).
     const declared400 = await app.inject('/probe/undeclared-error');
     assert.equal(declared400.statusCode, 400);
