@@ -18,6 +18,9 @@ import { registerMediaRoute } from './delivery/media-route.js';
 import type { MediaSource } from './delivery/media-source.js';
 import { SluiceError, errorBody, isSluiceError } from './errors.js';
 import { registerDemoHostGuard } from './http/demo-host-guard.js';
+import { registerOpenApi } from './http/openapi.js';
+import { adminJobsSchema, healthzSchema } from './http/ops-schemas.js';
+import { registerResponseCheck } from './http/response-check.js';
 import { redactUrl } from './http/log-redaction.js';
 import { compileProxyTrust, registerForwardedHeaderGuard } from './http/proxy-trust.js';
 import { Metrics } from './metrics/metrics.js';
@@ -49,6 +52,8 @@ export interface BuildAppOptions {
   role?: 'api' | 'worker';
   /** Where the default logger writes (default stdout). */
   logStream?: NodeJS.WritableStream;
+  /** Tests: check every response against its route's declared schema; a mismatch becomes a 500 (http/response-check.ts). */
+  checkResponses?: boolean;
 }
 
 declare module 'fastify' {
@@ -58,7 +63,7 @@ declare module 'fastify' {
 /** Every header a browser must be allowed to read on cross-origin responses. */
 const EXPOSED_HEADERS = ['Sluice-Video-Id', 'Sluice-Video-Token', 'Content-Range', 'Content-Length', 'Accept-Ranges', 'ETag', 'Location', 'Upload-Offset', 'Upload-Length', 'Upload-Expires', 'Tus-Resumable', 'Tus-Version', 'Tus-Max-Size', 'Tus-Extension', 'Sluice-Thumbnail-Time', 'Sluice-Thumbnail-Width'];
 
-export async function buildApp({ config, logger, processJobs = true, role = 'api', logStream }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, logger, processJobs = true, role = 'api', logStream, checkResponses = false }: BuildAppOptions): Promise<FastifyInstance> {
   if (!config.secret) throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'buildApp needs config.secret: call resolveSecret(config) first.');
   const trustPeer = compileProxyTrust(config.trustProxy);
   const app = Fastify({
@@ -79,7 +84,12 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
       (reply as FastifyReply).code(400).header('cache-control', 'no-store').header('x-content-type-options', 'nosniff')
         .send(errorBody(new SluiceError('SLUICE_ERR_REQUEST_INVALID', err.message)));
     },
+    // Route schemas validate requests without changing them (no coercion, defaults or removal)…
+    ajv: { customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false, allowUnionTypes: true } },
   });
+  // …and never reshape a response (fast-json-stringify drops undeclared keys): they describe it (/api/openapi.json).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  if (checkResponses) registerResponseCheck(app);
   // Before anything else answers: every response, hijacked ones included (media,
   // SSE, tus write the raw response), tells browsers not to sniff the type.
   app.addHook('onRequest', async (_req, reply) => { reply.raw.setHeader('x-content-type-options', 'nosniff'); });
@@ -163,7 +173,8 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
     return app;
   }
 
-  app.get('/healthz', async () => ({ ok: true }));
+  await registerOpenApi(app, config);
+  app.get('/healthz', { schema: healthzSchema }, async () => ({ ok: true }));
   scheduleReconciler(services);
   registerTokenRoutes(app, config);
   await registerUploadRoutes(services);
@@ -175,7 +186,7 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
   await thumbnails.open();
   app.addHook('onClose', async () => thumbnails.close());
   registerThumbnailRoutes(services, thumbnails);
-  app.get('/api/admin/jobs', async (req) => {
+  app.get('/api/admin/jobs', { schema: adminJobsSchema }, async (req) => {
     authenticate(app, req, { aud: [] });
     return { ...(await queue.status()), storage: { kind: storage.kind, delivery: config.delivery, ...(proxied ? { proxiedBytes: proxied.bytes } : {}) }, ...(cache ? { cache: cache.stats() } : {}), thumbnails: thumbnails.stats() };
   });

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseDuration, type SluiceConfig } from '../config.js';
 import { SluiceError } from '../errors.js';
+import { mintTokenSchema } from './token-schemas.js';
 import { AUDIENCES, type Audience, type SluiceClaims, authenticate, mintToken, tokenFromRequest } from './tokens.js';
 
 const MAX_TTL_SECONDS = 365 * 86400;
@@ -22,7 +23,7 @@ function adminClaims(app: FastifyInstance, req: FastifyRequest): SluiceClaims {
 }
 
 export function registerTokenRoutes(app: FastifyInstance, config: SluiceConfig): void {
-  app.post('/api/tokens', async (req) => {
+  app.post('/api/tokens', { schema: mintTokenSchema, attachValidation: true }, async (req) => {
     // A caller that sends a token is held to it, demo mode or not; what a
     // demo token mints is a demo token too (else one hop launders the mark).
     const anonymous = config.demo && tokenFromRequest(req) === undefined;

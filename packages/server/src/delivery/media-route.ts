@@ -11,6 +11,7 @@ import type { UrlSigner } from '../signing/url-signer.js';
 import { MEDIA_URL_PREFIX } from '../storage/media-keys.js';
 import { createDiskSource, type DiskSourceOptions } from './disk-source.js';
 import { fail } from './media-reply.js';
+import { mediaSchema } from './media-schemas.js';
 import { parseMediaPath } from './media-path.js';
 import type { MediaSource } from './media-source.js';
 
@@ -41,5 +42,6 @@ export function registerMediaRoute(app: FastifyInstance, options: MediaRouteOpti
     metrics.mediaRequest(reply.statusCode, req.headers.range !== undefined, body ? Number(reply.getHeader('content-length') ?? 0) : 0);
     done();
   });
-  app.route({ method: ['GET', 'HEAD'], url: `${MEDIA_URL_PREFIX}*`, logLevel: 'warn', handler, ...(onResponse ? { onResponse } : {}) });
+  // attachValidation: the schema describes; the signature check (which answers 403) judges the query.
+  app.route({ method: ['GET', 'HEAD'], url: `${MEDIA_URL_PREFIX}*`, logLevel: 'warn', schema: mediaSchema, attachValidation: true, handler, ...(onResponse ? { onResponse } : {}) });
 }

@@ -21,6 +21,8 @@ import { checkUploadRequest, type UploadAccess } from './upload-access.js';
 import { uploadSegment } from './upload-capability.js';
 import { sluiceErrorForTus, type TusFailure } from './tus-errors.js';
 import { serveTus, uploadContext } from './tus-transport.js';
+import { createUploadSchema, terminateUploadSchema, uploadChunkSchema, uploadOffsetSchema, uploadOptionsSchema, uploadUrlOptionsSchema } from './upload-schemas.js';
+import type { JsonSchema } from '../http/schemas.js';
 
 export const UPLOAD_PATH = '/api/uploads';
 const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
@@ -153,8 +155,17 @@ export async function registerUploadRoutes(s: Services): Promise<void> {
         streaming?.();
       }
     };
-    scope.route({ method: ['POST', 'OPTIONS'], url: UPLOAD_PATH, handler: handle });
+    // One route per method, each with its own description (upload-schemas.ts); the handler is the same.
+    // attachValidation: the schemas describe tus; tus itself judges the request and answers with tus statuses.
+    const route = (method: 'POST' | 'HEAD' | 'PATCH' | 'DELETE' | 'OPTIONS', url: string, schema: JsonSchema): void => {
+      scope.route({ method, url, schema, attachValidation: true, handler: handle, ...(method === 'HEAD' ? { config: { swagger: { exposeHeadRoute: true } } } : {}) });
+    };
+    route('POST', UPLOAD_PATH, createUploadSchema);
+    route('OPTIONS', UPLOAD_PATH, uploadOptionsSchema);
     // No GET: tus's GET would hand out originals (and crashed the process, see tus-transport.ts).
-    scope.route({ method: ['HEAD', 'PATCH', 'DELETE', 'OPTIONS'], url: `${UPLOAD_PATH}/:id`, handler: handle });
+    route('HEAD', `${UPLOAD_PATH}/:id`, uploadOffsetSchema);
+    route('PATCH', `${UPLOAD_PATH}/:id`, uploadChunkSchema);
+    route('DELETE', `${UPLOAD_PATH}/:id`, terminateUploadSchema);
+    route('OPTIONS', `${UPLOAD_PATH}/:id`, uploadUrlOptionsSchema);
   });
 }

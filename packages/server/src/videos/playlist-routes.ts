@@ -9,13 +9,14 @@
  * straight through needs it (fetch time + its playlist time + TTL), so a
  * linear viewer never meets an expired URL.
  */
-import type { FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, FastifySchema, RouteShorthandOptions } from 'fastify';
 import { type Authenticated, authenticate } from '../auth/tokens.js';
 import { linearPlaylistTimes, rewritePlaylistUris, rewriteVttUris } from '../delivery/playlists.js';
 import { SluiceError } from '../errors.js';
 import type { PlaylistKind } from '../metrics/labels.js';
 import type { Services } from '../services.js';
 import { findVideo } from './video-routes.js';
+import { hlsSchema, storyboardSchema } from './video-schemas.js';
 import { baseUrl, mediaTtlFor, mediaUrl, playbackTokenFor } from './status-document.js';
 import { CAPTIONS_DIR, HLS_DIR, MASTER, MASTER_NAME, STORYBOARD_VTT, captionPlaylist, playlistFile } from '../storage/media-keys.js';
 import { publishedTracks } from '../captions/caption-service.js';
@@ -65,11 +66,12 @@ export function registerPlaylistRoutes(s: Services): void {
   };
 
   // Counted when the answer has gone, errors included.
-  const counted = (kind: (req: FastifyRequest) => PlaylistKind): RouteShorthandOptions => ({
+  const withSchema = (schema: FastifySchema, kind: (req: FastifyRequest) => PlaylistKind): RouteShorthandOptions => ({
+    schema,
     onResponse: async (req, reply) => s.metrics.playlistRequest(kind(req), reply.statusCode),
   });
 
-  app.get('/api/videos/:id/hls/:file', counted((req) => ((req.params as { file: string }).file === MASTER_NAME ? 'master' : 'media')), async (req, reply) => {
+  app.get('/api/videos/:id/hls/:file', withSchema(hlsSchema, (req) => ((req.params as { file: string }).file === MASTER_NAME ? 'master' : 'media')), async (req, reply) => {
     const { auth, video } = await guard(req);
     const file = (req.params as { file: string }).file;
     const token = encodeURIComponent(playbackTokenFor(s, auth, video.id));
@@ -95,7 +97,7 @@ export function registerPlaylistRoutes(s: Services): void {
     return send(reply, 'application/vnd.apple.mpegurl', await rewriteMediaUris(s, req, auth, video.id, text, rewritePlaylistUris, `${HLS_DIR}/`, offsets));
   });
 
-  app.get(`/api/videos/:id/${STORYBOARD_VTT}`, counted(() => 'storyboard'), async (req, reply) => {
+  app.get(`/api/videos/:id/${STORYBOARD_VTT}`, withSchema(storyboardSchema, () => 'storyboard'), async (req, reply) => {
     const { auth, video } = await guard(req);
     if (video.status !== 'ready') throw new SluiceError('SLUICE_ERR_VIDEO_NOT_READY');
     const text = await s.media.readText(video.id, STORYBOARD_VTT);

@@ -10,6 +10,7 @@ import type { VideoRecord } from '../db/store.js';
 import type { Services } from '../services.js';
 import { isVideoId } from '../storage/media-keys.js';
 import { buildStatusDocument } from './status-document.js';
+import { deleteVideoSchema, getVideoSchema, listVideosSchema, reprocessVideoSchema, videoEventsSchema } from './video-schemas.js';
 
 const TERMINAL = new Set(['ready', 'failed']);
 const HEARTBEAT_MS = 15_000;
@@ -24,19 +25,19 @@ export async function findVideo(s: Services, req: FastifyRequest): Promise<Video
 export function registerVideoRoutes(s: Services): void {
   const { app } = s;
 
-  app.get('/api/videos', async (req) => {
+  app.get('/api/videos', { schema: listVideosSchema }, async (req) => {
     const auth = authenticate(app, req, { aud: [] });
     return { videos: await Promise.all((await s.store.listVideos()).map((v) => buildStatusDocument(s, req, auth, v))) };
   });
 
-  app.get('/api/videos/:id', async (req, reply) => {
+  app.get('/api/videos/:id', { schema: getVideoSchema }, async (req, reply) => {
     const auth = authenticate(app, req, { aud: ['playback'], videoId: (req.params as { id: string }).id });
     const video = await findVideo(s, req);
     reply.header('cache-control', 'no-store');
     return buildStatusDocument(s, req, auth, video);
   });
 
-  app.delete('/api/videos/:id', async (req, reply) => {
+  app.delete('/api/videos/:id', { schema: deleteVideoSchema }, async (req, reply) => {
     authenticate(app, req, { aud: [] });
     const video = await findVideo(s, req);
     await s.queue.cancel(video.id);
@@ -46,7 +47,7 @@ export function registerVideoRoutes(s: Services): void {
     reply.code(204).send();
   });
 
-  app.post('/api/videos/:id/reprocess', async (req, reply) => {
+  app.post('/api/videos/:id/reprocess', { schema: reprocessVideoSchema }, async (req, reply) => {
     const auth = authenticate(app, req, { aud: [] });
     const video = await findVideo(s, req);
     if (video.status === 'uploading') throw new SluiceError('SLUICE_ERR_VIDEO_NOT_READY', 'The upload has not finished yet.');
@@ -57,7 +58,7 @@ export function registerVideoRoutes(s: Services): void {
   });
 
   // Server-Sent Events: `status` events with the status document until ready/failed.
-  app.get('/api/videos/:id/events', async (req, reply) => {
+  app.get('/api/videos/:id/events', { schema: videoEventsSchema }, async (req, reply) => {
     const auth = authenticate(app, req, { aud: ['playback'], videoId: (req.params as { id: string }).id });
     const video = await findVideo(s, req);
     const res = hijack(reply);

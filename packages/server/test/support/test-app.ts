@@ -23,7 +23,7 @@ export const FIXTURES = process.env.SLUICE_TEST_FIXTURES ?? join(import.meta.dir
 
 export async function startTestApp(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'sluice-srv-'))): Promise<TestApp> {
   const config = resolveSecret(loadConfig({ SLUICE_DATA_DIR: dataDir, SLUICE_SEGMENT_SECONDS: '2', ...env }));
-  const app = await buildApp({ config, logger: false });
+  const app = await buildApp({ config, logger: false, checkResponses: true });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const t: TestApp = {
     app, url: address, config,
