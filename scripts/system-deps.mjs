@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Finds the system binaries Sluice needs (ffmpeg/ffprobe, Chromium for tests,
-// nginx/wrk for tests and benches, PostgreSQL and Redis for the scale-out tests). Order: explicit env var, then PATH; when
+// nginx/wrk for tests and benches, PostgreSQL and Redis for the scale-out tests,
+// python3 for the webhooks docs test). Order: explicit env var, then PATH; when
 // missing and running as root on Debian/Ubuntu, installs them with apt;
 // otherwise stops with the exact command to run. Never downloads anything
-// from outside apt. Usage: node scripts/system-deps.mjs [ffmpeg] [chromium] [nginx] [wrk] [postgresql] [redis]
+// from outside apt. Usage: node scripts/system-deps.mjs [ffmpeg] [chromium] [nginx] [wrk] [postgresql] [redis] [python]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -19,6 +20,8 @@ const DEPS = {
   nginx: { env: 'NGINX_PATH', bins: ['nginx'], apt: 'nginx', sbin: true },
   wrk: { env: 'WRK_PATH', bins: ['wrk'], apt: 'wrk' },
   redis: { env: 'REDIS_SERVER_PATH', bins: ['redis-server'], apt: 'redis-server' },
+  // The webhooks docs test runs the documented Python verifier for real.
+  python: { env: 'PYTHON_PATH', bins: ['python3'], apt: 'python3' },
   postgresql: { env: 'PG_BIN_DIR', bins: ['initdb', 'pg_ctl', 'postgres'], apt: 'postgresql-15', binDir: '/usr/lib/postgresql' },
 };
 

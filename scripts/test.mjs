@@ -38,7 +38,7 @@ function listTests(dir, re) {
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const wanted = (f) => only.length === 0 || only.some((o) => f.includes(o));
 
-ensure(['ffmpeg', 'chromium', 'nginx', 'postgresql', 'redis']);
+ensure(['ffmpeg', 'chromium', 'nginx', 'postgresql', 'redis', 'python']);
 const fixtures = ensureFixtures();
 const env = { SLUICE_TEST_FIXTURES: fixtures, NODE_ENV: 'test' };
 
