@@ -163,6 +163,8 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
     await runtime.close();
   };
 
+  // @fastify/swagger collects routes as they are added: on the API it comes before every route, /metrics included.
+  if (role === 'api') await registerOpenApi(app, config);
   registerMetricsRoutes(app, config, metrics);
 
   if (role === 'worker') {
@@ -173,7 +175,6 @@ export async function buildApp({ config, logger, processJobs = true, role = 'api
     return app;
   }
 
-  await registerOpenApi(app, config);
   app.get('/healthz', { schema: healthzSchema }, async () => ({ ok: true }));
   scheduleReconciler(services);
   registerTokenRoutes(app, config);

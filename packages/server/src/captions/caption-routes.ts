@@ -14,6 +14,7 @@ import { isCaptionId } from '../storage/media-keys.js';
 import { baseUrl, mediaTtlFor } from '../videos/status-document.js';
 import { findVideo } from '../videos/video-routes.js';
 import { captionTrack, captionTracks } from './caption-links.js';
+import { addCaptionSchema, deleteCaptionSchema, listCaptionsSchema, replaceCaptionSchema } from './caption-schemas.js';
 import { addCaption, deleteCaption, replaceCaption, type CaptionDeps, type CaptionInput } from './caption-service.js';
 import { MAX_CAPTION_BYTES, decodeCaptionBytes } from './parse-captions.js';
 
@@ -60,7 +61,7 @@ export function registerCaptionRoutes(s: Services): void {
   const { app } = s;
   const deps = captionDeps(s);
 
-  app.get('/api/videos/:id/captions', async (req, reply) => {
+  app.get('/api/videos/:id/captions', { schema: listCaptionsSchema }, async (req, reply) => {
     const auth = authenticate(app, req, { aud: ['playback'], videoId: (req.params as { id: string }).id });
     const video = await findVideo(s, req);
     const exp = Math.floor(Date.now() / 1000) + mediaTtlFor(s.config, auth);
@@ -68,7 +69,7 @@ export function registerCaptionRoutes(s: Services): void {
     return { captions: await captionTracks(s, baseUrl(s.config, req), await s.store.captions.list(video.id), exp) };
   });
 
-  app.delete('/api/videos/:id/captions/:trackId', async (req, reply) => {
+  app.delete('/api/videos/:id/captions/:trackId', { schema: deleteCaptionSchema }, async (req, reply) => {
     const { video } = await editor(s, req);
     await deleteCaption(deps, video.id, trackIdOf(req));
     reply.code(204).send();
@@ -97,14 +98,15 @@ function registerWrites(scope: FastifyInstance, s: Services, deps: CaptionDeps):
     done(null, json);
   });
 
-  scope.post('/api/videos/:id/captions', { bodyLimit: BODY_LIMIT, errorHandler: bodyTooLarge }, async (req, reply) => {
+  // attachValidation: the schemas document the body; checkInput() judges it, with the captions' own codes and messages.
+  scope.post('/api/videos/:id/captions', { schema: addCaptionSchema, attachValidation: true, bodyLimit: BODY_LIMIT, errorHandler: bodyTooLarge }, async (req, reply) => {
     const { video, exp } = await editor(s, req);
     const track = await addCaption(deps, video.id, inputOf(req));
     reply.code(201).header('cache-control', 'no-store');
     return captionTrack(s, baseUrl(s.config, req), track, exp);
   });
 
-  scope.put('/api/videos/:id/captions/:trackId', { bodyLimit: BODY_LIMIT, errorHandler: bodyTooLarge }, async (req, reply) => {
+  scope.put('/api/videos/:id/captions/:trackId', { schema: replaceCaptionSchema, attachValidation: true, bodyLimit: BODY_LIMIT, errorHandler: bodyTooLarge }, async (req, reply) => {
     const { video, exp } = await editor(s, req);
     const track = await replaceCaption(deps, video.id, trackIdOf(req), inputOf(req));
     reply.header('cache-control', 'no-store');

@@ -9,6 +9,17 @@ const Job = {
   additionalProperties: false,
 } as const satisfies JsonSchema;
 
+/** DiskCacheStats (storage/disk-cache.ts). */
+const CacheStats = {
+  type: 'object',
+  required: ['hits', 'misses', 'evictions', 'expirations', 'bytes', 'entries', 'downloadedBytes', 'hitRatio', 'maxBytes'],
+  properties: {
+    hits: int, misses: int, evictions: int, expirations: int, bytes: int, entries: int, downloadedBytes: int,
+    hitRatio: { type: 'number', minimum: 0, maximum: 1 }, maxBytes: int,
+  },
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
 export const healthzSchema = routeSchema({
   summary: 'Liveness',
   tags: ['meta'],
@@ -22,9 +33,9 @@ export const adminJobsSchema = routeSchema({
   errors: AUTH_ERRORS,
   response: {
     200: {
-      description: 'Job counts by state, running jobs (on any node), recent failures, storage and (bucket storage) the originals cache.',
+      description: 'Job counts by state, running jobs (on any node), recent failures, storage, (bucket storage) the originals cache and the thumbnails.',
       type: 'object',
-      required: ['queued', 'running', 'completed', 'failed', 'current', 'active', 'errors', 'storage'],
+      required: ['queued', 'running', 'completed', 'failed', 'current', 'active', 'errors', 'storage', 'thumbnails'],
       properties: {
         queued: int, running: int, completed: int, failed: int,
         current: { anyOf: [Job, { type: 'null' }], description: 'This process\'s running job.' },
@@ -40,12 +51,18 @@ export const adminJobsSchema = routeSchema({
           type: 'object', required: ['kind', 'delivery'], additionalProperties: false,
           properties: { kind: { type: 'string' }, delivery: { type: 'string', enum: ['proxy', 'direct'] }, proxiedBytes: int },
         },
-        cache: {
+        cache: { ...CacheStats, description: 'The disk cache of originals (bucket storage only).' },
+        thumbnails: {
           type: 'object',
-          description: 'The disk cache of originals (bucket storage only).',
+          description: 'The thumbnail disk cache\'s counters, and the ffmpeg runs drawing thumbnails (GET /api/videos/{id}/thumbnail.jpg).',
+          required: [...CacheStats.required, 'runs', 'running', 'waiting'],
           properties: {
-            hits: int, misses: int, evictions: int, expirations: int, bytes: int, entries: int, downloadedBytes: int, hitRatio: { type: 'number' }, maxBytes: int,
+            ...CacheStats.properties,
+            runs: { ...int, description: 'ffmpeg runs started since the server started.' },
+            running: { ...int, description: 'Drawing now.' },
+            waiting: { ...int, description: 'Waiting for a free slot (503 `SLUICE_ERR_THUMBNAIL_BUSY` when too many wait).' },
           },
+          additionalProperties: false,
         },
       },
       additionalProperties: false,

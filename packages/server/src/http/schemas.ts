@@ -55,11 +55,28 @@ export const Rendition = {
   additionalProperties: false,
 } as const satisfies JsonSchema;
 
+/** A caption track (CaptionTrack of packages/protocol/src/status-document.ts, key for key). */
+export const CaptionTrack = {
+  type: 'object',
+  required: ['id', 'lang', 'label', 'kind', 'default', 'closedCaptions', 'source', 'url'],
+  properties: {
+    id: { type: 'string', pattern: '^[0-9a-f]{16}$', description: 'The track id (16 lowercase hex digits), stable until the track is deleted.' },
+    lang: { type: 'string', description: 'BCP 47 language tag, canonicalised (`en`, `pt-BR`; `und` when unknown).' },
+    label: { type: 'string', description: 'What a menu shows; defaults to the language\'s English name.' },
+    kind: { type: 'string', enum: ['subtitles', 'captions'] },
+    default: { type: 'boolean', description: 'The track a player selects by default; at most one track of a video has it.' },
+    closedCaptions: { type: 'boolean', description: 'Closed captions (dialogue, music and sound described) for deaf and hard-of-hearing viewers.' },
+    source: { type: 'string', enum: ['upload', 'embedded'], description: '`upload`: added over the API or CLI (kept by reprocessing); `embedded`: extracted from the original (replaced by reprocessing).' },
+    url: { type: 'string', description: 'Signed URL of the whole track as one WebVTT file (text/vtt, UTF-8), usable as `<track src>`.' },
+  },
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
 /** packages/protocol/src/status-document.ts, key for key (a test compares them). */
 export const StatusDocument = {
   type: 'object',
   description: 'The video status document (docs/api.md); also the data of every `status` SSE event.',
-  required: ['id', 'status', 'progress', 'playable', 'title', 'renditions'],
+  required: ['id', 'status', 'progress', 'playable', 'title', 'renditions', 'captions'],
   properties: {
     id: { type: 'string', description: 'The video id (also the tus upload id).' },
     status: { type: 'string', enum: ['uploading', 'queued', 'processing', 'ready', 'failed'] },
@@ -75,7 +92,13 @@ export const StatusDocument = {
     mp4: { type: 'string', description: 'Signed URL of the faststart MP4 fallback; present once `ready`.' },
     poster: { type: 'string', description: 'Signed URL of the poster JPEG; present once `ready`.' },
     storyboard: { type: 'string', description: 'URL of the storyboard WebVTT thumbnails track; present once `ready`.' },
-    expiresAt: { type: 'string', format: 'date-time', description: 'When the signed `mp4` and `poster` URLs stop working; present once `ready`.' },
+    captions: { type: 'array', items: CaptionTrack, description: 'Text tracks in the order they were added (`[]` when none); their signed URLs expire at `expiresAt` (or a media TTL from now before `ready`).' },
+    expiresAt: { type: 'string', format: 'date-time', description: 'When the signed `mp4`, `poster` and caption URLs stop working; present once `ready`.' },
+    thumbnail: {
+      type: 'string',
+      description: 'URL of a JPEG thumbnail carrying a playback token; present once `playable`. Append `&time=<seconds>&width=<pixels>` '
+        + 'for another frame or size, or replace `.jpg` with `.webp` (GET /api/videos/{id}/thumbnail.jpg).',
+    },
   },
   additionalProperties: false,
 } as const satisfies JsonSchema;
@@ -122,6 +145,8 @@ export interface RouteDoc {
   errors?: readonly ErrorCode[];
   /** Success (and other non-error) responses by status code. */
   response: Record<number, JsonSchema>;
+  /** Response headers of the error responses, by status (`Retry-After` on a 503…). */
+  errorHeaders?: Record<number, Record<string, JsonSchema>>;
   params?: JsonSchema;
   querystring?: JsonSchema;
   body?: JsonSchema;
@@ -146,7 +171,11 @@ export function routeSchema(doc: RouteDoc): JsonSchema {
   const response: Record<number, JsonSchema> = { ...doc.response };
   for (const [status, list] of [...byStatus].sort((a, b) => a[0] - b[0])) {
     if (response[status]) throw new Error(`routeSchema(${doc.summary}): status ${status} is both a response and an error.`);
-    response[status] = { description: list.map((c) => `\`${c}\`: ${ERRORS[c].message}`).join('\n'), ...errorBody(list) };
+    const headers = doc.errorHeaders?.[status];
+    response[status] = { description: list.map((c) => `\`${c}\`: ${ERRORS[c].message}`).join('\n'), ...errorBody(list), ...(headers ? { headers } : {}) };
+  }
+  for (const status of Object.keys(doc.errorHeaders ?? {})) {
+    if (!byStatus.has(Number(status))) throw new Error(`routeSchema(${doc.summary}): errorHeaders for ${status}, which none of its codes answers.`);
   }
   return {
     summary: doc.summary,

@@ -12,6 +12,7 @@ import { authenticate } from '../auth/tokens.js';
 import type { SluiceConfig } from '../config.js';
 import { SluiceError, errorBody, type ErrorCode } from '../errors.js';
 import type { Metrics } from './metrics.js';
+import { metricsSchema } from './metrics-schemas.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -20,7 +21,7 @@ const listenerUrls = new WeakMap<FastifyInstance, string>();
 export const metricsListenerUrl = (app: FastifyInstance): string | undefined => listenerUrls.get(app);
 
 export function registerMetricsRoutes(app: FastifyInstance, config: SluiceConfig, metrics: Metrics): void {
-  app.get(METRICS_PATH, { logLevel: 'warn' }, async (req, reply) => {
+  app.get(METRICS_PATH, { logLevel: 'warn', schema: metricsSchema }, async (req, reply) => {
     authenticate(app, req, { aud: [] });
     const text = await metrics.render();
     return reply.header('content-type', metrics.contentType).header('cache-control', 'no-store').send(text);

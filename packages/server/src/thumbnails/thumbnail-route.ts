@@ -17,6 +17,7 @@ import { findVideo } from '../videos/video-routes.js';
 import { thumbnailCacheKey } from './thumbnail-cache.js';
 import { CONTENT_TYPES, THUMBNAIL_FORMATS, type ThumbnailFormat, type ThumbnailQuery, clampWidth, parseThumbnailQuery } from './thumbnail-params.js';
 import { parseMediaPlaylist, pickRendition, planThumbnail } from './thumbnail-plan.js';
+import { thumbnailSchema } from './thumbnail-schemas.js';
 import { thumbnailSignedPath } from './thumbnail-url.js';
 import type { Thumbnails } from './thumbnails.js';
 
@@ -49,7 +50,8 @@ function notModified(header: string | undefined, etag: string): boolean {
 
 export function registerThumbnailRoutes(s: Services, thumbnails: Thumbnails): void {
   for (const format of THUMBNAIL_FORMATS) {
-    s.app.get(`/api/videos/:id/thumbnail.${format}`, async (req, reply) => {
+    // attachValidation: the schema documents the query; parseThumbnailQuery() and the signature check judge it.
+    s.app.get(`/api/videos/:id/thumbnail.${format}`, { schema: thumbnailSchema(format), attachValidation: true }, async (req, reply) => {
       const { id } = req.params as { id: string };
       const asked = parseThumbnailQuery(req.query as Record<string, unknown> | undefined);
       const maxAge = authorize(s, req, id, format, asked);

@@ -73,17 +73,22 @@ const EXPIRY = {
 
 export const hlsSchema = routeSchema({
   summary: 'An HLS playlist of a video, with signed media URIs',
-  description: '`master.m3u8` (variant URIs carry the caller\'s token) or `<rendition>.m3u8` (every segment URI is a signed /media URL, '
-    + 'or a presigned bucket URL with SLUICE_DELIVERY=direct). Never cached: the signatures inside expire.',
+  description: '`master.m3u8` (variant URIs carry the caller\'s token; each caption track whose subtitle playlist is published is an '
+    + '`EXT-X-MEDIA:TYPE=SUBTITLES` in the group `subs`), `<rendition>.m3u8` or `subtitles-<track id>.m3u8` (a caption track\'s VOD '
+    + 'subtitle playlist of WebVTT segments). In media and subtitle playlists every segment URI is a signed /media URL, '
+    + 'or a presigned bucket URL with SLUICE_DELIVERY=direct. Never cached: the signatures inside expire.',
   tags: ['playback'],
   security: jwt('playback'),
   params: {
     type: 'object',
     required: ['id', 'file'],
-    properties: { ...VideoIdParams.properties, file: { type: 'string', description: '`master.m3u8` or `<rendition>.m3u8` (e.g. `720p.m3u8`).' } },
+    properties: {
+      ...VideoIdParams.properties,
+      file: { type: 'string', description: '`master.m3u8`, `<rendition>.m3u8` (e.g. `720p.m3u8`) or `subtitles-<track id>.m3u8` (a caption track; unknown → 404 `SLUICE_ERR_CAPTIONS_NOT_FOUND`).' },
+    },
   },
   querystring: EXPIRY,
-  errors: [...VIDEO_ERRORS, ...READ_ERRORS],
+  errors: [...VIDEO_ERRORS, ...READ_ERRORS, 'SLUICE_ERR_CAPTIONS_NOT_FOUND'],
   response: { 200: textBody('The playlist.', ['application/vnd.apple.mpegurl']) },
 });
 

@@ -6,6 +6,7 @@ import { authenticate } from '../auth/tokens.js';
 import type { DeliveryState, WebhookDeliveryRecord } from '../db/store.js';
 import { SluiceError } from '../errors.js';
 import type { Services } from '../services.js';
+import { listDeliveriesSchema, redeliverSchema } from './webhook-schemas.js';
 
 const STATES: readonly DeliveryState[] = ['pending', 'delivered', 'failed', 'gone'];
 const MAX_LIMIT = 500;
@@ -34,7 +35,8 @@ function positiveInt(name: string, v: unknown): number | undefined {
 export function registerWebhookRoutes(s: Services, o: WebhookRoutesOptions): void {
   const { app, store } = s;
 
-  app.get('/api/admin/webhooks/deliveries', async (req, reply) => {
+  // attachValidation: the schema documents the query; the handler judges it (its messages name the parameter).
+  app.get('/api/admin/webhooks/deliveries', { schema: listDeliveriesSchema, attachValidation: true }, async (req, reply) => {
     authenticate(app, req, { aud: [] });
     const q = req.query as Record<string, unknown>;
     const state = q.state === undefined || q.state === '' ? undefined : STATES.find((x) => x === q.state);
@@ -46,7 +48,7 @@ export function registerWebhookRoutes(s: Services, o: WebhookRoutesOptions): voi
     return { deliveries: (await store.webhooks.list({ state, videoId, limit, before })).map(deliveryJson) };
   });
 
-  app.post('/api/admin/webhooks/deliveries/:id/redeliver', async (req, reply) => {
+  app.post('/api/admin/webhooks/deliveries/:id/redeliver', { schema: redeliverSchema }, async (req, reply) => {
     authenticate(app, req, { aud: [] });
     const { id } = req.params as { id: string };
     if (o.giveUpMs === undefined) throw new SluiceError('SLUICE_ERR_WEBHOOK_DISABLED');

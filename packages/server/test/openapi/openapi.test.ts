@@ -9,11 +9,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { SERVER_ERRORS, type StatusDocument as StatusDocumentType } from '@sluice/protocol';
+import { SERVER_ERRORS, type CaptionTrack as CaptionTrackType, type StatusDocument as StatusDocumentType } from '@sluice/protocol';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, resolveSecret } from '../../src/config.js';
 import { checkedRoutes } from '../../src/http/response-check.js';
-import { StatusDocument, routeSchema } from '../../src/http/schemas.js';
+import { CaptionTrack, StatusDocument, routeSchema } from '../../src/http/schemas.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const DEMO_DIR = join(import.meta.dirname, '..', '..', '..', '..', 'demo');
@@ -107,6 +107,29 @@ test('security: JWT routes name their audiences, /media its signature, the docum
   assert.deepEqual(doc.paths['/api/videos/{id}']!.get!.security, [{ bearer: ['playback', 'admin'] }, { tokenQuery: ['playback', 'admin'] }]);
   assert.deepEqual(doc.paths['/api/uploads']!.post!.security, [{ bearer: ['upload', 'admin'] }, { tokenQuery: ['upload', 'admin'] }]);
   assert.deepEqual(doc.paths['/api/videos']!.get!.security, [{ bearer: ['admin'] }, { tokenQuery: ['admin'] }]);
+  // Captions: read with playback, changed with the creating upload token (or admin); thumbnails also take a signed URL.
+  const admin = [{ bearer: ['admin'] }, { tokenQuery: ['admin'] }];
+  const playback = [{ bearer: ['playback', 'admin'] }, { tokenQuery: ['playback', 'admin'] }];
+  const upload = [{ bearer: ['upload', 'admin'] }, { tokenQuery: ['upload', 'admin'] }];
+  assert.deepEqual(doc.paths['/api/videos/{id}/captions']!.get!.security, playback);
+  assert.deepEqual(doc.paths['/api/videos/{id}/captions']!.post!.security, upload);
+  assert.deepEqual(doc.paths['/api/videos/{id}/captions/{trackId}']!.put!.security, upload);
+  assert.deepEqual(doc.paths['/api/videos/{id}/captions/{trackId}']!.delete!.security, upload);
+  for (const format of ['jpg', 'webp']) assert.deepEqual(doc.paths[`/api/videos/{id}/thumbnail.${format}`]!.get!.security, [...playback, { signedUrl: [] }]);
+  assert.deepEqual(doc.paths['/metrics']!.get!.security, admin);
+  assert.deepEqual(doc.paths['/api/admin/webhooks/deliveries']!.get!.security, admin);
+  assert.deepEqual(doc.paths['/api/admin/webhooks/deliveries/{id}/redeliver']!.post!.security, admin);
+});
+
+test('non-JSON answers are described by their content types: pictures, metrics text, playlists, WebVTT', () => {
+  const types = (path: string, method = 'get', status = '200'): string[] => Object.keys(doc.paths[path]![method]!.responses[status]?.content ?? {});
+  assert.deepEqual(types('/api/videos/{id}/thumbnail.jpg'), ['image/jpeg']);
+  assert.deepEqual(types('/api/videos/{id}/thumbnail.webp'), ['image/webp']);
+  assert.ok(doc.paths['/api/videos/{id}/thumbnail.jpg']!.get!.responses['304']);
+  assert.deepEqual(types('/metrics'), ['text/plain']);
+  assert.deepEqual(types('/api/videos/{id}/hls/{file}'), ['application/vnd.apple.mpegurl']);
+  assert.ok(JSON.stringify(doc.paths['/api/videos/{id}/hls/{file}']).includes('subtitles-<track id>.m3u8'));
+  assert.deepEqual(types('/api/videos/{id}/storyboard.vtt'), ['text/vtt']);
 });
 
 test('tus endpoints are described as tus 1.0: headers, statuses, offset+octet-stream', () => {
@@ -129,13 +152,19 @@ test('tus endpoints are described as tus 1.0: headers, statuses, offset+octet-st
 type Requiredness<T> = { [K in keyof T]-?: undefined extends T[K] ? false : true };
 const STATUS_DOCUMENT_KEYS: Requiredness<StatusDocumentType> = {
   id: true, status: true, progress: true, playable: true, error: false, title: true, duration: false, width: false, height: false,
-  renditions: true, hls: false, mp4: false, poster: false, storyboard: false, expiresAt: false,
+  renditions: true, hls: false, mp4: false, poster: false, storyboard: false, captions: true, expiresAt: false, thumbnail: false,
 };
 
-test('the StatusDocument schema has the protocol type\'s keys, required exactly where the type requires them', () => {
-  assert.deepEqual(Object.keys(StatusDocument.properties).sort(), Object.keys(STATUS_DOCUMENT_KEYS).sort());
-  const required = Object.entries(STATUS_DOCUMENT_KEYS).filter(([, r]) => r).map(([k]) => k);
-  assert.deepEqual([...StatusDocument.required].sort(), required.sort());
+const CAPTION_TRACK_KEYS: Requiredness<CaptionTrackType> = {
+  id: true, lang: true, label: true, kind: true, default: true, closedCaptions: true, source: true, url: true,
+};
+
+test('the StatusDocument and CaptionTrack schemas have the protocol types\' keys, required exactly where the types require them', () => {
+  for (const [schema, keys] of [[StatusDocument, STATUS_DOCUMENT_KEYS], [CaptionTrack, CAPTION_TRACK_KEYS]] as const) {
+    assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(keys).sort());
+    const required = Object.entries(keys).filter(([, r]) => r).map(([k]) => k);
+    assert.deepEqual([...schema.required].sort(), required.sort());
+  }
 });
 
 test('the response check turns a response that does not match its schema, or an undeclared status, into a loud 500', async () => {
