@@ -1,16 +1,18 @@
 /**
  * Sluice's playlists are standard HLS: Shaka Player 5 and video.js 8 (each
  * on its own MSE pipeline) play them from a real Sluice server — the plain
- * playlists and the `expiry=linear` ones made for native HLS.
+ * playlists and the `expiry=linear` ones made for native HLS — and find the
+ * caption tracks of the master's SUBTITLES group and their cues.
  */
 import { expect } from '@open-wc/testing';
-import type { VideoStatus } from '../src/status.js';
-import { command, sluice, until } from './helpers.js';
+import { sluice, until } from './helpers.js';
+import { captionedVideo, CUES } from './captions-support.js';
 
-interface Video { id: string; token: string }
-interface ShakaPlayer { attach(v: HTMLMediaElement): Promise<void>; load(url: string): Promise<void>; addEventListener(t: string, f: (e: Event) => void): void; destroy(): Promise<void> }
+interface ShakaTextTrack { language: string; kind: string; label: string | null }
+interface ShakaPlayer { attach(v: HTMLMediaElement): Promise<void>; load(url: string): Promise<void>; addEventListener(t: string, f: (e: Event) => void): void; destroy(): Promise<void>; getTextTracks(): ShakaTextTrack[] }
 interface Shaka { Player: new () => ShakaPlayer; polyfill: { installAll(): void } }
-interface VideoJsPlayer { src(s: { src: string; type: string }): void; on(t: string, f: () => void): void; error(): { code: number; message: string } | null; dispose(): void }
+interface VideoJsTrack { kind: string; language: string; label: string; mode: string; cues: TextTrackCueList | null }
+interface VideoJsPlayer { src(s: { src: string; type: string }): void; on(t: string, f: () => void): void; error(): { code: number; message: string } | null; dispose(): void; textTracks(): { length: number; [i: number]: VideoJsTrack } }
 type VideoJs = (el: HTMLVideoElement, options: Record<string, unknown>) => VideoJsPlayer;
 interface Globals { shaka?: Shaka; videojs?: VideoJs }
 
@@ -27,14 +29,9 @@ function script(path: string): Promise<void> {
 const globals = window as unknown as Globals;
 const DIST = '/packages/player/node_modules';
 
-async function readyVideo(server: string): Promise<Video> {
-  const v = await command<Video>('player-upload', { server, clip: '480p-12s', reuse: true });
-  for (;;) {
-    const s = (await (await fetch(`${server}/api/videos/${v.id}?token=${v.token}`)).json()) as VideoStatus;
-    if (s.status === 'ready') return v;
-    if (s.status === 'failed') throw new Error(`processing failed: ${JSON.stringify(s.error)}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+/** Every cue text the element's text tracks hold (whoever added the track: Shaka's displayer, video.js, the browser). */
+function cueTexts(video: HTMLVideoElement): string[] {
+  return Array.from(video.textTracks).flatMap((t) => Array.from(t.cues ?? []).map((c) => (c as VTTCue).text));
 }
 
 function mediaElement(): HTMLVideoElement {
@@ -51,7 +48,8 @@ describe('third-party players play Sluice HLS', function () {
   let master = '';
   before(async () => {
     const server = (await sluice()).url;
-    const v = await readyVideo(server);
+    // 12 s, ready, with an English (default) and a French track added over the API.
+    const v = await captionedVideo(server);
     master = `${server}/api/videos/${v.id}/hls/master.m3u8?token=${encodeURIComponent(v.token)}`;
     await script(`${DIST}/shaka-player/dist/shaka-player.compiled.js`);
     await script(`${DIST}/video.js/dist/video.min.js`);
@@ -75,6 +73,9 @@ describe('third-party players play Sluice HLS', function () {
       await until(() => video.currentTime >= 3 || errors.length > 0, 'Shaka at 3 s');
       expect(errors).to.deep.equal([]);
       expect(video.currentTime).to.be.at.least(3);
+      // The SUBTITLES group: both languages listed. (Shaka 5.2 fetches the English segments but shows none of
+      // their cues — an open finding, see docs/captions.md; hls.js, native, the MP4 fallback and video.js show them.)
+      expect(player.getTextTracks().map((t) => t.language).sort()).to.deep.equal(['en', 'fr']);
       await player.destroy();
     });
 
@@ -89,6 +90,11 @@ describe('third-party players play Sluice HLS', function () {
       await until(() => video.currentTime >= 3 || errors.length > 0, 'video.js at 3 s');
       expect(errors).to.deep.equal([]);
       expect(video.currentTime).to.be.at.least(3);
+      const tracks = player.textTracks();
+      const subtitles = Array.from({ length: tracks.length }, (_, i) => tracks[i]!).filter((t) => t.kind === 'subtitles');
+      expect(subtitles.map((t) => t.language).sort()).to.deep.equal(['en', 'fr']);
+      for (const t of subtitles) t.mode = t.language === 'en' ? 'showing' : 'disabled';
+      await until(() => cueTexts(video).includes(CUES.two.text) || subtitles.some((t) => Array.from(t.cues ?? []).some((c) => (c as VTTCue).text === CUES.two.text)), 'video.js: the English cue');
       player.dispose();
     });
   }
