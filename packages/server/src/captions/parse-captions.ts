@@ -94,47 +94,50 @@ function parseTiming(line: string, lineNo: number, srt: boolean): Pick<Cue, 'sta
   return { start, end, settings };
 }
 
-function parseVtt(lines: string[]): Cue[] {
-  const cues: Cue[] = [];
-  let i = 1;
-  // Header lines (metadata) run until the first blank line.
-  while (i < lines.length && lines[i]!.trim() !== '') i++;
+/** The blank-line-separated blocks of `lines` from `from` on, each with the index of its first line. */
+function* blocks(lines: string[], from: number): Generator<{ start: number; block: string[] }> {
+  let i = from;
   while (i < lines.length) {
     while (i < lines.length && lines[i]!.trim() === '') i++;
-    if (i >= lines.length) break;
-    const blockStart = i;
+    if (i >= lines.length) return;
+    const start = i;
     const block: string[] = [];
     while (i < lines.length && lines[i]!.trim() !== '') block.push(lines[i++]!);
+    yield { start, block };
+  }
+}
+
+/** The cue of a block whose timing line is `block[timingAt]`; counts against MAX_CUES. */
+function blockCue(cues: Cue[], block: string[], blockStart: number, timingAt: number, srt: boolean): void {
+  const timing = block[timingAt];
+  if (timing === undefined || !timing.includes('-->')) throw invalid(`line ${blockStart + 1}: a cue without a timing line`);
+  cues.push(cue(parseTiming(timing, blockStart + timingAt + 1, srt), block.slice(timingAt + 1), srt));
+  if (cues.length > MAX_CUES) throw tooLarge();
+}
+
+function parseVtt(lines: string[]): Cue[] {
+  const cues: Cue[] = [];
+  // Header lines (metadata) run until the first blank line.
+  let i = 1;
+  while (i < lines.length && lines[i]!.trim() !== '') i++;
+  for (const { start, block } of blocks(lines, i)) {
     const first = block[0]!;
     // NOTE, STYLE and REGION blocks carry no cue; STYLE/REGION are dropped (not validated, so not kept).
     if (/^(NOTE|STYLE|REGION)(?:[ \t]|$)/.test(first) && !first.includes('-->')) continue;
-    const timingAt = first.includes('-->') ? 0 : 1;
-    const timing = block[timingAt];
-    if (timing === undefined || !timing.includes('-->')) throw invalid(`line ${blockStart + 1}: a cue without a timing line`);
-    cues.push(cue(parseTiming(timing, blockStart + timingAt + 1, false), block.slice(timingAt + 1)));
-    if (cues.length > MAX_CUES) throw tooLarge();
+    blockCue(cues, block, start, first.includes('-->') ? 0 : 1, false);
   }
   return cues;
 }
 
 function parseSrt(lines: string[]): Cue[] {
   const cues: Cue[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    while (i < lines.length && lines[i]!.trim() === '') i++;
-    if (i >= lines.length) break;
-    const blockStart = i;
-    const block: string[] = [];
-    while (i < lines.length && lines[i]!.trim() !== '') block.push(lines[i++]!);
+  for (const { start, block } of blocks(lines, 0)) {
     // SRT: a counter line, then the timing line; tolerate a missing counter.
     const timingAt = block[0]!.includes('-->') ? 0 : 1;
     if (timingAt === 1 && !/^\d+$/.test(block[0]!.trim())) {
-      throw invalid(`line ${blockStart + 1}: "${clip(block[0]!)}" is neither WebVTT (which starts with WEBVTT) nor an SRT cue number`);
+      throw invalid(`line ${start + 1}: "${clip(block[0]!)}" is neither WebVTT (which starts with WEBVTT) nor an SRT cue number`);
     }
-    const timing = block[timingAt];
-    if (timing === undefined || !timing.includes('-->')) throw invalid(`line ${blockStart + 1}: a cue without a timing line`);
-    cues.push(cue(parseTiming(timing, blockStart + timingAt + 1, true), block.slice(timingAt + 1), true));
-    if (cues.length > MAX_CUES) throw tooLarge();
+    blockCue(cues, block, start, timingAt, true);
   }
   return cues;
 }
