@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { CaptionTrack } from '@sluice/protocol';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { startS3rver, s3rverBucket, type RunningS3rver } from '../storage/support/s3rver.js';
+import { startBucketApps, type BucketApps } from '../support/bucket-app.js';
 
 const VTT = 'WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nOn a bucket\n';
 
@@ -24,18 +24,13 @@ async function videoWithTrack(t: TestApp): Promise<{ id: string; track: CaptionT
 }
 
 describe('caption files on S3 (s3rver)', () => {
-  let s3: RunningS3rver;
-  before(async () => {
-    s3 = await startS3rver();
-    process.env.AWS_ACCESS_KEY_ID = s3.credentials.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = s3.credentials.secretAccessKey;
-  });
-  after(() => s3.stop());
+  let buckets: BucketApps;
+  before(async () => { buckets = await startBucketApps(); });
+  after(() => buckets.stop());
 
   for (const delivery of ['proxy', 'direct'] as const) {
     test(`${delivery}: the track and its segments are in the bucket and served as text/vtt; deleting removes them`, async () => {
-      const { bucket } = await s3rverBucket(s3);
-      const t = await startTestApp({ SLUICE_STORAGE: 's3', SLUICE_S3_BUCKET: bucket, SLUICE_S3_ENDPOINT: s3.endpoint, SLUICE_S3_FORCE_PATH_STYLE: 'on', SLUICE_DELIVERY: delivery });
+      const t = await buckets.app(delivery);
       try {
         const { id, track } = await videoWithTrack(t);
         const keys: string[] = [];
@@ -45,7 +40,7 @@ describe('caption files on S3 (s3rver)', () => {
           `media/${id}/captions/${track.id}/00000.vtt`, `media/${id}/captions/${track.id}/00001.vtt`, `media/${id}/captions/${track.id}/00002.vtt`,
         ]);
         if (delivery === 'proxy') assert.match(track.url, /\/media\/.*\?exp=\d+&sig=/);
-        else assert.ok(track.url.startsWith(s3.endpoint), 'a presigned bucket URL');
+        else assert.ok(track.url.startsWith(buckets.s3.endpoint), 'a presigned bucket URL');
         const res = await fetch(track.url);
         assert.equal(res.status, 200);
         assert.match(res.headers.get('content-type') ?? '', /^text\/vtt/);

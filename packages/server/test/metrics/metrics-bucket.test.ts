@@ -4,23 +4,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { FIXTURES, startTestApp, type TestApp } from '../support/test-app.js';
+import { FIXTURES, type TestApp } from '../support/test-app.js';
 import { tusUpload } from '../support/tus.js';
 import { playlistUris, waitSettled } from '../support/api.js';
-import { startS3rver, s3rverBucket, type RunningS3rver } from '../storage/support/s3rver.js';
+import { startBucketApps, type BucketApps } from '../support/bucket-app.js';
 import { scrapeParsed, value } from './metrics-support.js';
 
-let s3: RunningS3rver;
+let buckets: BucketApps;
 let t: TestApp;
 before(async () => {
-  s3 = await startS3rver();
-  // The server takes credentials from the standard AWS chain.
-  process.env.AWS_ACCESS_KEY_ID = s3.credentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = s3.credentials.secretAccessKey;
-  const { bucket } = await s3rverBucket(s3);
-  t = await startTestApp({ SLUICE_STORAGE: 's3', SLUICE_S3_BUCKET: bucket, SLUICE_S3_ENDPOINT: s3.endpoint, SLUICE_S3_FORCE_PATH_STYLE: 'on', SLUICE_DELIVERY: 'proxy' });
+  buckets = await startBucketApps();
+  t = await buckets.app('proxy');
 });
-after(async () => { await t.close(); await s3.stop(); });
+after(async () => { await t.close(); await buckets.stop(); });
 
 test('the originals cache counts a download, then a hit on reprocess; proxied ranges are counted', async () => {
   const admin = t.token({ aud: 'admin' });

@@ -4,22 +4,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { tusUpload } from '../support/tus.js';
 import { waitSettled } from '../support/api.js';
-import { startS3rver, s3rverBucket, type RunningS3rver } from '../storage/support/s3rver.js';
+import { startBucketApps, type BucketApps } from '../support/bucket-app.js';
 import { decodeImage, makeHueClip, meanAbsDiff, referenceFrame } from './support.js';
 
-let s3: RunningS3rver;
+let buckets: BucketApps;
 let t: TestApp;
 before(async () => {
-  s3 = await startS3rver();
-  process.env.AWS_ACCESS_KEY_ID = s3.credentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = s3.credentials.secretAccessKey;
-  const { bucket } = await s3rverBucket(s3);
-  t = await startTestApp({ SLUICE_STORAGE: 's3', SLUICE_S3_BUCKET: bucket, SLUICE_S3_ENDPOINT: s3.endpoint, SLUICE_S3_FORCE_PATH_STYLE: 'on', SLUICE_DELIVERY: 'direct' });
+  buckets = await startBucketApps();
+  t = await buckets.app('direct');
 });
-after(async () => { await t.close(); await s3.stop(); });
+after(async () => { await t.close(); await buckets.stop(); });
 
 test('a bucket video: JPEG and WebP thumbnails drawn from segments read out of the bucket', async () => {
   const clip = makeHueClip();

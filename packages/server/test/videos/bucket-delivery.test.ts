@@ -6,24 +6,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, startTestApp, type TestApp } from '../support/test-app.js';
+import { FIXTURES, type TestApp } from '../support/test-app.js';
 import { tusUpload } from '../support/tus.js';
 import { playlistUris, waitSettled } from '../support/api.js';
-import { startS3rver, s3rverBucket, type RunningS3rver } from '../storage/support/s3rver.js';
+import { startBucketApps, type BucketApps } from '../support/bucket-app.js';
 
-let s3: RunningS3rver;
-before(async () => {
-  s3 = await startS3rver();
-  // The server takes credentials from the standard AWS chain.
-  process.env.AWS_ACCESS_KEY_ID = s3.credentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = s3.credentials.secretAccessKey;
-});
-after(() => s3.stop());
+let buckets: BucketApps;
+before(async () => { buckets = await startBucketApps(); });
+after(() => buckets.stop());
 
-async function bucketApp(delivery: 'direct' | 'proxy'): Promise<TestApp> {
-  const { bucket } = await s3rverBucket(s3);
-  return startTestApp({ SLUICE_STORAGE: 's3', SLUICE_S3_BUCKET: bucket, SLUICE_S3_ENDPOINT: s3.endpoint, SLUICE_S3_FORCE_PATH_STYLE: 'on', SLUICE_DELIVERY: delivery });
-}
+const bucketApp = (delivery: 'direct' | 'proxy'): Promise<TestApp> => buckets.app(delivery);
 
 async function jobs(t: TestApp): Promise<{ cache: { hits: number; misses: number; downloadedBytes: number }; storage: { kind: string } }> {
   return (await (await fetch(`${t.url}/api/admin/jobs?token=${t.token({ aud: 'admin' })}`)).json()) as never;
@@ -45,7 +37,7 @@ describe('direct delivery from S3', () => {
     assert.ok(seen.some((d) => d.status === 'processing' && d.playable), 'playable while still processing');
 
     const doc = await waitSettled(t.url, r.videoId, r.videoToken);
-    assert.ok(doc.mp4!.startsWith(s3.endpoint), `mp4 is a bucket URL: ${doc.mp4}`);
+    assert.ok(doc.mp4!.startsWith(buckets.s3.endpoint), `mp4 is a bucket URL: ${doc.mp4}`);
     const mp4 = await fetch(doc.mp4!, { headers: { range: 'bytes=0-99' } });
     assert.equal(mp4.status, 206);
     assert.equal((await mp4.arrayBuffer()).byteLength, 100);
@@ -55,7 +47,7 @@ describe('direct delivery from S3', () => {
     assert.match(media, /#EXT-X-ENDLIST/);
     const [init, seg] = playlistUris(media);
     for (const u of [init!, seg!]) {
-      assert.ok(u.startsWith(s3.endpoint), `segment URL points at the bucket: ${u}`);
+      assert.ok(u.startsWith(buckets.s3.endpoint), `segment URL points at the bucket: ${u}`);
       const got = await fetch(u);
       assert.equal(got.status, 200);
       assert.ok((await got.arrayBuffer()).byteLength > 100);
